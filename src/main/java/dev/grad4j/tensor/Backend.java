@@ -1,0 +1,144 @@
+package dev.grad4j.tensor;
+
+/**
+ * The numeric operations on {@link NDArray}s. Every method validates its arguments and throws an
+ * {@link IllegalArgumentException} naming the operation and the shapes; results are new arrays
+ * unless the method says it updates an argument in place.
+ *
+ * <p>{@link #cpu()} returns the implementation on primitive float arrays. Autograd and the layers
+ * above it compute only through this interface, so another backend can be added without
+ * changing them.
+ */
+public interface Backend {
+
+    /** Returns the CPU backend, shared by all threads. */
+    static Backend cpu() {
+        return CpuBackend.INSTANCE;
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------
+
+    /** Applies {@code op} to every element. */
+    NDArray unary(UnaryOp op, NDArray x);
+
+    /**
+     * Returns {@code grad * op'(x)}, the backward of {@link #unary}; {@code y} is the forward
+     * output {@code op(x)}, which some rules use instead of {@code x}. All three have one shape.
+     */
+    NDArray unaryBackward(UnaryOp op, NDArray grad, NDArray x, NDArray y);
+
+    /** Returns {@code x^exponent} elementwise. */
+    NDArray pow(NDArray x, float exponent);
+
+    /** Returns {@code grad * exponent * x^(exponent-1)}, the backward of {@link #pow}. */
+    NDArray powBackward(NDArray grad, NDArray x, float exponent);
+
+    /**
+     * Applies {@code op} to {@code a} and {@code b} broadcast together (NumPy rules).
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast
+     */
+    NDArray binary(BinaryOp op, NDArray a, NDArray b);
+
+    /** Returns {@code x * s} elementwise. */
+    NDArray scale(NDArray x, float s);
+
+    // ---- shape --------------------------------------------------------------------------------
+
+    /**
+     * Returns the contiguous array with dimensions {@code dim0} and {@code dim1} exchanged
+     * (negative dims count from the end).
+     */
+    NDArray transpose(NDArray x, int dim0, int dim1);
+
+    /**
+     * Returns {@code x} repeated along its size-1 and missing leading dimensions to {@code shape}.
+     *
+     * @throws IllegalArgumentException if {@code x} does not broadcast to {@code shape}
+     */
+    NDArray broadcastTo(NDArray x, Shape shape);
+
+    /**
+     * Sums {@code x} over the dimensions along which {@code shape} was broadcast to {@code x}'s
+     * shape: the adjoint of {@link #broadcastTo}.
+     *
+     * @throws IllegalArgumentException if {@code shape} does not broadcast to {@code x}'s shape
+     */
+    NDArray sumTo(NDArray x, Shape shape);
+
+    // ---- reductions ---------------------------------------------------------------------------
+
+    /**
+     * Sums over {@code axes} (negative allowed; {@code null} or empty means all axes). With
+     * {@code keepDim} the reduced axes stay as size 1.
+     */
+    NDArray sum(NDArray x, int[] axes, boolean keepDim);
+
+    /** Mean over {@code axes}; see {@link #sum} for the meaning of the arguments. */
+    NDArray mean(NDArray x, int[] axes, boolean keepDim);
+
+    /** Maximum over {@code axes}; see {@link #sum}. Reducing an empty group is an error. */
+    NDArray max(NDArray x, int[] axes, boolean keepDim);
+
+    /** Softmax along {@code axis}, stable for any finite input. */
+    NDArray softmax(NDArray x, int axis);
+
+    /** Backward of {@link #softmax}: {@code y * (grad - sum(grad * y, axis))}, where y is its output. */
+    NDArray softmaxBackward(NDArray grad, NDArray y, int axis);
+
+    /** Log-softmax along {@code axis}, stable for any finite input. */
+    NDArray logSoftmax(NDArray x, int axis);
+
+    /** Backward of {@link #logSoftmax}: {@code grad - exp(y) * sum(grad, axis)}, where y is its output. */
+    NDArray logSoftmaxBackward(NDArray grad, NDArray y, int axis);
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    /**
+     * Matrix product as {@code torch.matmul} for 2-D and 3-D operands: {@code [m, k] @ [k, n]},
+     * {@code [b, m, k] @ [b, k, n]} and {@code [b, m, k] @ [k, n]} (and {@code [m, k] @ [b, k, n]}).
+     *
+     * @throws IllegalArgumentException if a rank is not 2 or 3, inner dimensions or batch sizes differ
+     */
+    default NDArray matmul(NDArray a, NDArray b) {
+        return matmul(a, false, b, false);
+    }
+
+    /**
+     * Like {@link #matmul(NDArray, NDArray)}, with the last two dimensions of {@code a} and/or
+     * {@code b} read transposed without materialising the transpose.
+     */
+    NDArray matmul(NDArray a, boolean transposeA, NDArray b, boolean transposeB);
+
+    /**
+     * The affine map {@code x Wᵀ + b}: x {@code [..., in]}, weight {@code [out, in]}, bias
+     * {@code [out]} or {@code null}; result {@code [..., out]}.
+     */
+    NDArray linear(NDArray x, NDArray weight, NDArray bias);
+
+    // ---- in-place updates -------------------------------------------------------------------
+
+    /**
+     * Copies {@code source} into {@code target} in place.
+     *
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    void assign(NDArray target, NDArray source);
+
+    /**
+     * One SGD update of {@code param} in place (torch.optim.SGD): {@code d = g + wd*p}; with momentum
+     * {@code buf = first ? d : momentum*buf + (1-dampening)*d} and {@code d = nesterov ? d + momentum*buf : buf};
+     * then {@code p -= lr*d}. {@code buffer} (updated in place) is ignored when momentum is 0.
+     */
+    void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first,
+                 float lr, float momentum, float dampening, boolean nesterov, float weightDecay);
+
+    /**
+     * One Adam/AdamW update of {@code param} in place (torch.optim rules, step {@code t} from 1).
+     * With {@code decoupled} the weight decay is AdamW's {@code p *= 1 - lr*wd}, otherwise Adam's
+     * {@code g += wd*p}. {@code m}, {@code v} and, for AMSGrad, {@code vMax} (else {@code null})
+     * are updated in place.
+     */
+    void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t,
+                  float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled);
+}

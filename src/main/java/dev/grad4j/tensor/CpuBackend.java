@@ -1,0 +1,448 @@
+package dev.grad4j.tensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The {@link Backend} on primitive float arrays. Methods validate their arguments once, then run
+ * the package's kernels, which assume valid input.
+ */
+public final class CpuBackend implements Backend {
+
+    static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------
+
+    @Override
+    public NDArray unary(UnaryOp op, NDArray x) {
+        Objects.requireNonNull(op, "unary: op is null");
+        float[] y = new float[x.size()];
+        ElementwiseKernels.unary(op, x.data, y, y.length);
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray unaryBackward(UnaryOp op, NDArray grad, NDArray x, NDArray y) {
+        requireSameShape(op.label() + " backward", grad, x);
+        requireSameShape(op.label() + " backward", grad, y);
+        float[] r = new float[grad.size()];
+        ElementwiseKernels.unaryBackward(op, grad.data, x.data, y.data, r, r.length);
+        return new NDArray(r, grad.shape());
+    }
+
+    @Override
+    public NDArray pow(NDArray x, float exponent) {
+        requireFinite("pow", "exponent", exponent);
+        float[] y = new float[x.size()];
+        ElementwiseKernels.pow(x.data, y, y.length, exponent);
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray powBackward(NDArray grad, NDArray x, float exponent) {
+        requireSameShape("pow backward", grad, x);
+        float[] r = new float[x.size()];
+        ElementwiseKernels.powBackward(grad.data, x.data, r, r.length, exponent);
+        return new NDArray(r, x.shape());
+    }
+
+    @Override
+    public NDArray binary(BinaryOp op, NDArray a, NDArray b) {
+        Objects.requireNonNull(op, "binary: op is null");
+        Shape out = Shape.broadcast(op.label(), a.shape(), b.shape());
+        float[] r = new float[out.size()];
+        if (r.length == 0) {
+            return new NDArray(r, out);
+        }
+        if (a.shape().equals(b.shape())) {
+            ElementwiseKernels.binary(op, a.data, 0, 1, b.data, 0, 1, r, 0, r.length);
+        } else if (b.size() == 1 && a.shape().equals(out)) {
+            ElementwiseKernels.binary(op, a.data, 0, 1, b.data, 0, 0, r, 0, r.length);
+        } else if (a.size() == 1 && b.shape().equals(out)) {
+            ElementwiseKernels.binary(op, a.data, 0, 0, b.data, 0, 1, r, 0, r.length);
+        } else {
+            broadcastBinary(op, a, b, out, r);
+        }
+        return new NDArray(r, out);
+    }
+
+    private static void broadcastBinary(BinaryOp op, NDArray a, NDArray b, Shape out, float[] r) {
+        int rank = out.rank();
+        int[] dims = out.toArray();
+        int[] sa = ShapeKernels.broadcastStrides(a.shape(), out);
+        int[] sb = ShapeKernels.broadcastStrides(b.shape(), out);
+        int inner = dims[rank - 1];
+        int rows = r.length / inner;
+        int[] idx = new int[rank];
+        int oa = 0;
+        int ob = 0;
+        for (int row = 0; row < rows; row++) {
+            ElementwiseKernels.binary(op, a.data, oa, sa[rank - 1], b.data, ob, sb[rank - 1], r, row * inner, inner);
+            for (int d = rank - 2; d >= 0; d--) {
+                idx[d]++;
+                oa += sa[d];
+                ob += sb[d];
+                if (idx[d] < dims[d]) {
+                    break;
+                }
+                oa -= sa[d] * dims[d];
+                ob -= sb[d] * dims[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    @Override
+    public NDArray scale(NDArray x, float s) {
+        float[] y = new float[x.size()];
+        ElementwiseKernels.scale(x.data, y, y.length, s);
+        return new NDArray(y, x.shape());
+    }
+
+    // ---- shape --------------------------------------------------------------------------------
+
+    @Override
+    public NDArray transpose(NDArray x, int dim0, int dim1) {
+        Shape s = x.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException("transpose: needs at least 2 dimensions, got shape " + s);
+        }
+        int d0 = s.axis("transpose", dim0);
+        int d1 = s.axis("transpose", dim1);
+        if (d0 == d1) {
+            return x.copy();
+        }
+        Shape out = s.swap(d0, d1);
+        int[] strides = s.strides();
+        int t = strides[d0];
+        strides[d0] = strides[d1];
+        strides[d1] = t;
+        float[] r = new float[x.size()];
+        ShapeKernels.gather(x.data, strides, out.toArray(), r);
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray broadcastTo(NDArray x, Shape shape) {
+        Shape b = Shape.broadcast("broadcastTo", x.shape(), shape);
+        if (!b.equals(shape)) {
+            throw new IllegalArgumentException("broadcastTo: cannot broadcast " + x.shape() + " to " + shape);
+        }
+        if (x.shape().equals(shape)) {
+            return x.copy();
+        }
+        float[] r = new float[shape.size()];
+        ShapeKernels.gather(x.data, ShapeKernels.broadcastStrides(x.shape(), shape), shape.toArray(), r);
+        return new NDArray(r, shape);
+    }
+
+    @Override
+    public NDArray sumTo(NDArray x, Shape shape) {
+        Shape from = x.shape();
+        if (from.equals(shape)) {
+            return x;
+        }
+        Shape b = Shape.broadcast("sumTo", shape, from);
+        if (!b.equals(from)) {
+            throw new IllegalArgumentException("sumTo: " + shape + " does not broadcast to " + from);
+        }
+        int rank = from.rank();
+        int off = rank - shape.rank();
+        boolean[] reduced = new boolean[rank];
+        for (int i = 0; i < rank; i++) {
+            reduced[i] = i < off || (shape.at(i - off) == 1 && from.at(i) != 1);
+        }
+        float[] r = new float[shape.size()];
+        ReduceKernels.sum(x.data, from.toArray(), reduced, r);
+        return new NDArray(r, shape);
+    }
+
+    // ---- reductions ---------------------------------------------------------------------------
+
+    @Override
+    public NDArray sum(NDArray x, int[] axes, boolean keepDim) {
+        boolean[] reduced = reducedAxes("sum", x.shape(), axes);
+        Shape out = reducedShape(x.shape(), reduced, keepDim);
+        float[] r = new float[out.size()];
+        if (x.shape().rank() == 0) {
+            r[0] = x.data[0];
+        } else {
+            ReduceKernels.sum(x.data, x.shape().toArray(), reduced, r);
+        }
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray mean(NDArray x, int[] axes, boolean keepDim) {
+        boolean[] reduced = reducedAxes("mean", x.shape(), axes);
+        long count = groupSize(x.shape(), reduced);
+        if (count == 0) {
+            throw new IllegalArgumentException("mean: empty reduction over shape " + x.shape()
+                    + " axes " + Arrays.toString(axes));
+        }
+        NDArray s = sum(x, axes, keepDim);
+        float[] r = s.data;
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) (r[i] / (double) count);
+        }
+        return s;
+    }
+
+    @Override
+    public NDArray max(NDArray x, int[] axes, boolean keepDim) {
+        boolean[] reduced = reducedAxes("max", x.shape(), axes);
+        Shape out = reducedShape(x.shape(), reduced, keepDim);
+        if (groupSize(x.shape(), reduced) == 0 && out.size() > 0) {
+            throw new IllegalArgumentException("max: empty reduction over shape " + x.shape()
+                    + " axes " + Arrays.toString(axes));
+        }
+        float[] r = new float[out.size()];
+        if (x.shape().rank() == 0) {
+            r[0] = x.data[0];
+        } else {
+            ReduceKernels.max(x.data, x.shape().toArray(), reduced, r);
+        }
+        return new NDArray(r, out);
+    }
+
+    private static boolean[] reducedAxes(String op, Shape s, int[] axes) {
+        boolean[] reduced = new boolean[s.rank()];
+        if (axes == null || axes.length == 0) {
+            Arrays.fill(reduced, true);
+            return reduced;
+        }
+        for (int axis : axes) {
+            if (s.rank() == 0 && (axis == 0 || axis == -1)) {
+                continue; // torch accepts dim 0 / -1 on a scalar
+            }
+            int a = s.axis(op, axis);
+            if (reduced[a]) {
+                throw new IllegalArgumentException(op + ": axis " + axis + " repeated in "
+                        + Arrays.toString(axes) + " for shape " + s);
+            }
+            reduced[a] = true;
+        }
+        return reduced;
+    }
+
+    private static Shape reducedShape(Shape s, boolean[] reduced, boolean keepDim) {
+        int n = 0;
+        for (boolean r : reduced) {
+            if (!r || keepDim) {
+                n++;
+            }
+        }
+        int[] dims = new int[n];
+        int j = 0;
+        for (int i = 0; i < reduced.length; i++) {
+            if (!reduced[i]) {
+                dims[j++] = s.at(i);
+            } else if (keepDim) {
+                dims[j++] = 1;
+            }
+        }
+        return Shape.of(dims);
+    }
+
+    private static long groupSize(Shape s, boolean[] reduced) {
+        long n = 1;
+        for (int i = 0; i < reduced.length; i++) {
+            if (reduced[i]) {
+                n *= s.at(i);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public NDArray softmax(NDArray x, int axis) {
+        return softmaxFamily("softmax", x, axis, false);
+    }
+
+    @Override
+    public NDArray logSoftmax(NDArray x, int axis) {
+        return softmaxFamily("logSoftmax", x, axis, true);
+    }
+
+    private static NDArray softmaxFamily(String op, NDArray x, int axis, boolean log) {
+        int[] oni = outerNInner(op, x.shape(), axis);
+        float[] y = new float[x.size()];
+        ReduceKernels.softmax(x.data, y, oni[0], oni[1], oni[2], log);
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray softmaxBackward(NDArray grad, NDArray y, int axis) {
+        return softmaxFamilyBackward("softmax backward", grad, y, axis, false);
+    }
+
+    @Override
+    public NDArray logSoftmaxBackward(NDArray grad, NDArray y, int axis) {
+        return softmaxFamilyBackward("logSoftmax backward", grad, y, axis, true);
+    }
+
+    private static NDArray softmaxFamilyBackward(String op, NDArray grad, NDArray y, int axis, boolean log) {
+        requireSameShape(op, grad, y);
+        int[] oni = outerNInner(op, y.shape(), axis);
+        float[] r = new float[y.size()];
+        ReduceKernels.softmaxBackward(grad.data, y.data, r, oni[0], oni[1], oni[2], log);
+        return new NDArray(r, y.shape());
+    }
+
+    /** Views a shape as {@code [outer, n, inner]} around {@code axis}; a scalar is {@code [1, 1, 1]}. */
+    private static int[] outerNInner(String op, Shape s, int axis) {
+        if (s.rank() == 0) {
+            if (axis != 0 && axis != -1) {
+                throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape " + s);
+            }
+            return new int[] {1, 1, 1};
+        }
+        int a = s.axis(op, axis);
+        int outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= s.at(i);
+        }
+        int inner = 1;
+        for (int i = a + 1; i < s.rank(); i++) {
+            inner *= s.at(i);
+        }
+        return new int[] {outer, s.at(a), inner};
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    @Override
+    public NDArray matmul(NDArray a, boolean transposeA, NDArray b, boolean transposeB) {
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        if (sa.rank() < 2 || sa.rank() > 3 || sb.rank() < 2 || sb.rank() > 3) {
+            throw new IllegalArgumentException("matmul: operands must be 2-D or 3-D: "
+                    + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
+        }
+        int m = transposeA ? sa.dim(-1) : sa.dim(-2);
+        int k = transposeA ? sa.dim(-2) : sa.dim(-1);
+        int kb = transposeB ? sb.dim(-1) : sb.dim(-2);
+        int n = transposeB ? sb.dim(-2) : sb.dim(-1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: "
+                    + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
+        }
+        int batchA = sa.rank() == 3 ? sa.at(0) : 1;
+        int batchB = sb.rank() == 3 ? sb.at(0) : 1;
+        if (sa.rank() == 3 && sb.rank() == 3 && batchA != batchB) {
+            throw new IllegalArgumentException("matmul: batch dimensions differ: "
+                    + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
+        }
+        int batch = Math.max(batchA, batchB);
+        boolean batched = sa.rank() == 3 || sb.rank() == 3;
+        Shape out = batched ? Shape.of(batch, m, n) : Shape.of(m, n);
+        float[] c = new float[out.size()];
+        int strideA = sa.rank() == 3 ? m * k : 0;
+        int strideB = sb.rank() == 3 ? k * n : 0;
+        if (batched && strideB == 0 && !transposeA) {
+            // [b, m, k] @ [k, n]: one product of [b*m, k] @ [k, n].
+            Gemm.gemm(false, transposeB, batch * m, n, k, a.data, 0, b.data, 0, c, 0, false);
+        } else {
+            for (int i = 0; i < batch; i++) {
+                Gemm.gemm(transposeA, transposeB, m, n, k, a.data, i * strideA, b.data, i * strideB,
+                        c, i * m * n, false);
+            }
+        }
+        return new NDArray(c, out);
+    }
+
+    private static String describe(Shape s, boolean transposed) {
+        return transposed ? s + "ᵀ" : s.toString();
+    }
+
+    @Override
+    public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        Shape sx = x.shape();
+        Shape sw = weight.shape();
+        if (sw.rank() != 2) {
+            throw new IllegalArgumentException("linear: weight must be [out, in], got " + sw);
+        }
+        if (sx.rank() < 1 || sx.dim(-1) != sw.at(1)) {
+            throw new IllegalArgumentException("linear: input features differ from weight: x " + sx
+                    + ", weight " + sw);
+        }
+        int out = sw.at(0);
+        int in = sw.at(1);
+        if (bias != null && !bias.shape().equals(Shape.of(out))) {
+            throw new IllegalArgumentException("linear: bias must be [" + out + "], got " + bias.shape()
+                    + " (weight " + sw + ")");
+        }
+        int rows = in == 0 ? sizeWithoutLast(sx) : x.size() / in;
+        int[] dims = sx.toArray();
+        dims[dims.length - 1] = out;
+        float[] c = new float[rows * out];
+        if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(bias.data, 0, c, r * out, out);
+            }
+        }
+        Gemm.gemm(false, true, rows, out, in, x.data, 0, weight.data, 0, c, 0, true);
+        return new NDArray(c, Shape.of(dims));
+    }
+
+    private static int sizeWithoutLast(Shape s) {
+        int n = 1;
+        for (int i = 0; i < s.rank() - 1; i++) {
+            n *= s.at(i);
+        }
+        return n;
+    }
+
+    // ---- in-place updates -------------------------------------------------------------------
+
+    @Override
+    public void assign(NDArray target, NDArray source) {
+        requireSameShape("assign", target, source);
+        System.arraycopy(source.data, 0, target.data, 0, source.data.length);
+    }
+
+    @Override
+    public void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first, float lr, float momentum,
+                        float dampening, boolean nesterov, float weightDecay) {
+        requireSameShape("sgd", param, grad);
+        if (momentum != 0f) {
+            Objects.requireNonNull(buffer, "sgd: momentum buffer is null");
+            requireSameShape("sgd", param, buffer);
+        }
+        OptimizerKernels.sgd(param.data, grad.data, buffer == null ? null : buffer.data, first, lr, momentum,
+                dampening, nesterov, weightDecay);
+    }
+
+    @Override
+    public void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t, float lr,
+                         float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
+        requireSameShape("adam", param, grad);
+        requireSameShape("adam", param, m);
+        requireSameShape("adam", param, v);
+        if (vMax != null) {
+            requireSameShape("adam", param, vMax);
+        }
+        if (t < 1) {
+            throw new IllegalArgumentException("adam: step must be >= 1, got " + t);
+        }
+        OptimizerKernels.adam(param.data, grad.data, m.data, v.data, vMax == null ? null : vMax.data, t, lr,
+                beta1, beta2, eps, weightDecay, decoupled);
+    }
+
+    // ---- validation ---------------------------------------------------------------------------
+
+    private static void requireSameShape(String op, NDArray a, NDArray b) {
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes differ: " + a.shape() + " and " + b.shape());
+        }
+    }
+
+    private static void requireFinite(String op, String what, float v) {
+        if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be finite, got " + v);
+        }
+    }
+}

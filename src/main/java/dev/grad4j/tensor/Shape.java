@@ -1,0 +1,167 @@
+package dev.grad4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The dimensions of an array: an immutable value such as {@code [batch, in]}.
+ *
+ * <p>A shape of rank 0 ({@code []}) describes a scalar with one element. Dimensions may be
+ * zero but never negative. {@link #broadcast(Shape, Shape)} combines two shapes with NumPy's
+ * broadcasting rules.
+ */
+public final class Shape {
+
+    private static final Shape SCALAR = new Shape(new int[0]);
+
+    private final int[] dims;
+    private final int size;
+
+    private Shape(int[] dims) {
+        this.dims = dims;
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape: too many elements: " + Arrays.toString(dims));
+            }
+        }
+        this.size = (int) n;
+    }
+
+    /**
+     * Returns the shape with the given dimensions.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the element count overflows an int
+     */
+    public static Shape of(int... dims) {
+        if (dims == null) {
+            throw new NullPointerException("shape: dims is null");
+        }
+        if (dims.length == 0) {
+            return SCALAR;
+        }
+        for (int d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("shape: negative dimension: " + Arrays.toString(dims));
+            }
+        }
+        return new Shape(dims.clone());
+    }
+
+    /** Returns the shape {@code []} of a scalar. */
+    public static Shape scalar() {
+        return SCALAR;
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return dims.length;
+    }
+
+    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Returns dimension {@code i}; a negative {@code i} counts from the end ({@code -1} is the last).
+     *
+     * @throws IllegalArgumentException if {@code i} is outside {@code [-rank, rank)}
+     */
+    public int dim(int i) {
+        return dims[axis("dim", i)];
+    }
+
+    /** Returns a copy of the dimensions. */
+    public int[] toArray() {
+        return dims.clone();
+    }
+
+    /**
+     * Normalises an axis for this shape: negative axes count from the end.
+     *
+     * @param op the operation named in the error message
+     * @throws IllegalArgumentException if the axis is outside {@code [-rank, rank)}
+     */
+    public int axis(String op, int axis) {
+        int a = axis < 0 ? axis + dims.length : axis;
+        if (a < 0 || a >= dims.length) {
+            throw new IllegalArgumentException(
+                    op + ": axis " + axis + " out of range for shape " + this);
+        }
+        return a;
+    }
+
+    /** Row-major strides of a contiguous array of this shape, in elements. */
+    public int[] strides() {
+        int[] s = new int[dims.length];
+        int stride = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = stride;
+            stride *= dims[i];
+        }
+        return s;
+    }
+
+    /**
+     * Returns the broadcast of two shapes under NumPy rules: dimensions are aligned from the end,
+     * and each pair must be equal or contain a 1.
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast together
+     */
+    public static Shape broadcast(Shape a, Shape b) {
+        return broadcast("broadcast", a, b);
+    }
+
+    /**
+     * Like {@link #broadcast(Shape, Shape)}, naming {@code op} in the error message.
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast together
+     */
+    public static Shape broadcast(String op, Shape a, Shape b) {
+        if (a.equals(b)) {
+            return a;
+        }
+        int rank = Math.max(a.rank(), b.rank());
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.rank() ? 1 : a.dims[i - (rank - a.rank())];
+            int db = i < rank - b.rank() ? 1 : b.dims[i - (rank - b.rank())];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(
+                        op + ": shapes cannot be broadcast together: " + a + " and " + b);
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return new Shape(out);
+    }
+
+    /** Returns this shape with the dimensions at {@code i} and {@code j} exchanged (already normalised). */
+    Shape swap(int i, int j) {
+        int[] d = dims.clone();
+        d[i] = dims[j];
+        d[j] = dims[i];
+        return new Shape(d);
+    }
+
+    /** Direct read of a dimension without normalisation, for kernels. */
+    int at(int i) {
+        return dims[i];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shape && Arrays.equals(dims, ((Shape) o).dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
+
+    /** Returns the dimensions as {@code [2, 3]}. */
+    @Override
+    public String toString() {
+        return Arrays.toString(dims);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.grad4j.tensor;
+
+/**
+ * The elementwise functions of one argument that a {@link Backend} applies with
+ * {@link Backend#unary} and differentiates with {@link Backend#unaryBackward}.
+ */
+public enum UnaryOp {
+    /** {@code -x}. */
+    NEG("neg"),
+    /** {@code e^x}. */
+    EXP("exp"),
+    /** Natural logarithm; its domain is {@code x > 0}. */
+    LOG("log"),
+    /** Square root; its domain is {@code x >= 0}. */
+    SQRT("sqrt"),
+    /** {@code |x|}, with derivative {@code sign(x)} (0 at 0, as in PyTorch). */
+    ABS("abs"),
+    /** {@code max(x, 0)}, with derivative 0 at 0 (as in PyTorch). */
+    RELU("relu"),
+    /** {@code 1 / (1 + e^-x)}, computed without overflow for any x. */
+    SIGMOID("sigmoid"),
+    /** Hyperbolic tangent. */
+    TANH("tanh");
+
+    private final String label;
+
+    UnaryOp(String label) {
+        this.label = label;
+    }
+
+    /** The lower-case name used in error messages and as the autograd op name. */
+    public String label() {
+        return label;
+    }
+}

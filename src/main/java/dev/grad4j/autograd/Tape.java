@@ -1,0 +1,86 @@
+package dev.grad4j.autograd;
+
+import dev.grad4j.tensor.BinaryOp;
+import dev.grad4j.tensor.NDArray;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The backward walk: orders the recorded graph behind an output topologically and applies each
+ * op's rule in reverse, summing broadcast gradients back to each input's shape in one place.
+ */
+final class Tape {
+
+    private Tape() {
+    }
+
+    static Gradients backward(Tensor root, NDArray seed) {
+        if (!root.requiresGrad()) {
+            throw new IllegalArgumentException("backward: output " + root
+                    + " depends on no variable (was it computed under Autograd.noGrad()?)");
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, NDArray> pending = new IdentityHashMap<>();
+        pending.put(root, seed);
+        Map<Tensor, NDArray> result = new IdentityHashMap<>();
+        List<Tensor> variables = new ArrayList<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor node = order.get(i);
+            NDArray grad = pending.remove(node);
+            if (grad == null) {
+                continue;
+            }
+            if (node.isVariable()) {
+                result.put(node, grad);
+                variables.add(node);
+                continue;
+            }
+            Tensor[] inputs = node.inputArray();
+            for (int k = 0; k < inputs.length; k++) {
+                Tensor in = inputs[k];
+                if (!in.requiresGrad()) {
+                    continue;
+                }
+                NDArray g = Tensor.BACKEND.sumTo(node.rule().gradient(k, grad), in.shape());
+                pending.merge(in, g, (x, y) -> Tensor.BACKEND.binary(BinaryOp.ADD, x, y));
+            }
+        }
+        return new Gradients(Collections.unmodifiableMap(result), variables);
+    }
+
+    /** Post-order of the tracked nodes behind {@code root}: every node after all of its inputs. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Tensor> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> next = new ArrayDeque<>();
+        nodes.push(root);
+        next.push(0);
+        visited.add(root);
+        while (!nodes.isEmpty()) {
+            Tensor node = nodes.peek();
+            int k = next.pop();
+            Tensor[] inputs = node.inputArray();
+            while (k < inputs.length && (!inputs[k].requiresGrad() || visited.contains(inputs[k]))) {
+                k++;
+            }
+            if (k < inputs.length) {
+                next.push(k + 1);
+                Tensor child = inputs[k];
+                visited.add(child);
+                nodes.push(child);
+                next.push(0);
+            } else {
+                nodes.pop();
+                order.add(node);
+            }
+        }
+        return order;
+    }
+}

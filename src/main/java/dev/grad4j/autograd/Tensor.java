@@ -1,0 +1,340 @@
+package dev.grad4j.autograd;
+
+import dev.grad4j.tensor.Backend;
+import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.Shape;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A value in a recorded computation: an {@link NDArray}, the op that made it and that op's inputs.
+ *
+ * <p>{@link #var} creates a variable tracked for gradients (a weight, or an input whose gradient
+ * you want); {@link #constant} creates an untracked value. Every op below computes its value
+ * through the {@link Backend} and, while {@link Autograd#isRecording() recording} and if any
+ * input is tracked, records its backward rule. {@link #backward()} replays the recorded ops in
+ * reverse and returns the {@link Gradients} of every variable:
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.var("w", NDArray.of(new float[] {1, 2, 3}, 3));
+ * Tensor loss = w.mul(w).sum();          // sum of squares
+ * NDArray dw = loss.backward().wrt(w);    // [2, 4, 6]
+ * }</pre>
+ *
+ * <p>Binary ops broadcast their operands with NumPy rules. Shape mistakes throw an
+ * {@link IllegalArgumentException} naming the op and the shapes.
+ */
+public final class Tensor {
+
+    static final Backend BACKEND = Backend.cpu();
+    private static final Tensor[] NO_INPUTS = new Tensor[0];
+
+    private final NDArray value;
+    private final String name;
+    private final String op;
+    private final Tensor[] inputs;
+    private final BackwardRule rule;
+    private final boolean requiresGrad;
+
+    private Tensor(NDArray value, String name, String op, Tensor[] inputs, BackwardRule rule, boolean requiresGrad) {
+        this.value = value;
+        this.name = name;
+        this.op = op;
+        this.inputs = inputs;
+        this.rule = rule;
+        this.requiresGrad = requiresGrad;
+    }
+
+    /**
+     * Returns a variable: a leaf tracked for gradients. The tensor holds {@code value} itself (no
+     * copy), so optimizers that update the array in place update the variable.
+     */
+    public static Tensor var(String name, NDArray value) {
+        Objects.requireNonNull(name, "Tensor.var: name is null");
+        Objects.requireNonNull(value, "Tensor.var: value is null");
+        return new Tensor(value, name, "var", NO_INPUTS, null, true);
+    }
+
+    /** Returns a constant: a leaf that takes part in computations but gets no gradient. */
+    public static Tensor constant(NDArray value) {
+        Objects.requireNonNull(value, "Tensor.constant: value is null");
+        return new Tensor(value, null, "constant", NO_INPUTS, null, false);
+    }
+
+    /** Returns a scalar constant (shape {@code []}). */
+    public static Tensor constant(float value) {
+        return constant(NDArray.scalar(value));
+    }
+
+    /**
+     * Records the result of an op. Used by the op families of this package and by custom ops: the
+     * result is tracked, with {@code rule} as its derivative, only when recording is on and an
+     * input is tracked.
+     *
+     * @param op the op's name, used in error messages
+     * @param value the op's output
+     * @param rule the gradient for each input given the output's gradient
+     * @param inputs the op's inputs, in the order {@code rule} numbers them
+     */
+    public static Tensor record(String op, NDArray value, BackwardRule rule, Tensor... inputs) {
+        Objects.requireNonNull(op, "Tensor.record: op is null");
+        Objects.requireNonNull(value, "Tensor.record: value is null");
+        Objects.requireNonNull(rule, "Tensor.record: rule is null");
+        boolean track = false;
+        if (Autograd.isRecording()) {
+            for (Tensor in : inputs) {
+                track |= in.requiresGrad;
+            }
+        }
+        return track
+                ? new Tensor(value, null, op, inputs.clone(), rule, true)
+                : new Tensor(value, null, op, NO_INPUTS, null, false);
+    }
+
+    // ---- accessors --------------------------------------------------------------------------
+
+    /** The value of this tensor. */
+    public NDArray value() {
+        return value;
+    }
+
+    /** The shape of the value. */
+    public Shape shape() {
+        return value.shape();
+    }
+
+    /** The only element of a one-element tensor, such as a loss. */
+    public float item() {
+        return value.item();
+    }
+
+    /** The variable's name, or {@code null} for a constant or an op result. */
+    public String name() {
+        return name;
+    }
+
+    /** The name of the op that made this tensor: {@code "var"}, {@code "constant"} or an op such as {@code "matmul"}. */
+    public String op() {
+        return op;
+    }
+
+    /** The recorded inputs of the op that made this tensor (empty for leaves and untracked results). */
+    public List<Tensor> inputs() {
+        return List.of(inputs);
+    }
+
+    /** Whether gradients flow to this tensor: true for variables and recorded results that depend on one. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Returns a constant with the same value, cutting the gradient path. */
+    public Tensor detach() {
+        return constant(value);
+    }
+
+    boolean isVariable() {
+        return name != null;
+    }
+
+    BackwardRule rule() {
+        return rule;
+    }
+
+    Tensor[] inputArray() {
+        return inputs;
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------
+
+    /** {@code this + other}, broadcast. */
+    public Tensor add(Tensor other) {
+        return ElementwiseOps.add(this, other);
+    }
+
+    /** {@code this + c}. */
+    public Tensor add(float c) {
+        return ElementwiseOps.add(this, constant(c));
+    }
+
+    /** {@code this - other}, broadcast. */
+    public Tensor sub(Tensor other) {
+        return ElementwiseOps.sub(this, other);
+    }
+
+    /** {@code this * other} elementwise, broadcast. */
+    public Tensor mul(Tensor other) {
+        return ElementwiseOps.mul(this, other);
+    }
+
+    /** {@code this * c}. */
+    public Tensor mul(float c) {
+        return ElementwiseOps.mul(this, constant(c));
+    }
+
+    /** {@code this / other} elementwise, broadcast. */
+    public Tensor div(Tensor other) {
+        return ElementwiseOps.div(this, other);
+    }
+
+    /** Elementwise {@code max(this, other)}, broadcast; ties split the gradient equally. */
+    public Tensor maximum(Tensor other) {
+        return ElementwiseOps.maximum(this, other);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return ElementwiseOps.neg(this);
+    }
+
+    /** {@code e^this}. */
+    public Tensor exp() {
+        return ElementwiseOps.exp(this);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return ElementwiseOps.log(this);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return ElementwiseOps.sqrt(this);
+    }
+
+    /** {@code |this|}; its gradient is {@code sign(x)}, 0 at 0. */
+    public Tensor abs() {
+        return ElementwiseOps.abs(this);
+    }
+
+    /** {@code this^exponent} elementwise, for a finite float exponent. */
+    public Tensor pow(float exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
+    // ---- activations ------------------------------------------------------------------------
+
+    /** {@code max(x, 0)}; gradient 0 at 0, as in PyTorch. */
+    public Tensor relu() {
+        return ActivationOps.relu(this);
+    }
+
+    /** The logistic function {@code 1 / (1 + e^-x)}. */
+    public Tensor sigmoid() {
+        return ActivationOps.sigmoid(this);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return ActivationOps.tanh(this);
+    }
+
+    /** Softmax along {@code axis} (negative counts from the end); finite for any finite input. */
+    public Tensor softmax(int axis) {
+        return ActivationOps.softmax(this, axis);
+    }
+
+    /** Log-softmax along {@code axis}: {@code x - logsumexp(x)}, finite for any finite input. */
+    public Tensor logSoftmax(int axis) {
+        return ActivationOps.logSoftmax(this, axis);
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    /**
+     * Matrix product as {@code torch.matmul}: {@code [m, k] @ [k, n]}, {@code [b, m, k] @ [b, k, n]},
+     * {@code [b, m, k] @ [k, n]}.
+     */
+    public Tensor matmul(Tensor other) {
+        return LinalgOps.matmul(this, other);
+    }
+
+    /**
+     * The affine map {@code this Wᵀ + b}: this {@code [batch, in]} (or any leading dims),
+     * weight {@code [out, in]}, bias {@code [out]} or {@code null}; result {@code [batch, out]}.
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return LinalgOps.linear(this, weight, bias);
+    }
+
+    // ---- shape --------------------------------------------------------------------------------
+
+    /** Exchanges dimensions {@code dim0} and {@code dim1} (negative counts from the end). */
+    public Tensor transpose(int dim0, int dim1) {
+        return ShapeOps.transpose(this, dim0, dim1);
+    }
+
+    /** The same elements with new dimensions; one may be {@code -1} and is inferred. */
+    public Tensor reshape(int... dims) {
+        return ShapeOps.reshape(this, dims);
+    }
+
+    // ---- reductions ---------------------------------------------------------------------------
+
+    /** Sum of all elements, a scalar. */
+    public Tensor sum() {
+        return ReduceOps.sum(this, null, false);
+    }
+
+    /** Sum over {@code axes} (negative allowed); with {@code keepDim} the reduced axes stay as size 1. */
+    public Tensor sum(int[] axes, boolean keepDim) {
+        return ReduceOps.sum(this, axes, keepDim);
+    }
+
+    /** Mean of all elements, a scalar. */
+    public Tensor mean() {
+        return ReduceOps.mean(this, null, false);
+    }
+
+    /** Mean over {@code axes}; see {@link #sum(int[], boolean)}. */
+    public Tensor mean(int[] axes, boolean keepDim) {
+        return ReduceOps.mean(this, axes, keepDim);
+    }
+
+    /** Maximum of all elements, a scalar. */
+    public Tensor max() {
+        return ReduceOps.max(this, null, false);
+    }
+
+    /** Maximum over {@code axes} ({@code torch.amax}); tied maxima share the gradient equally. */
+    public Tensor max(int[] axes, boolean keepDim) {
+        return ReduceOps.max(this, axes, keepDim);
+    }
+
+    // ---- backward -----------------------------------------------------------------------------
+
+    /**
+     * Computes the gradient of this scalar with respect to every variable it depends on.
+     *
+     * @throws IllegalArgumentException if this tensor has more than one element or depends on no variable
+     */
+    public Gradients backward() {
+        if (value.size() != 1) {
+            throw new IllegalArgumentException("backward: output must have one element, got shape "
+                    + shape() + "; pass an upstream gradient with backward(NDArray)");
+        }
+        return Tape.backward(this, NDArray.full(1f, shape().toArray()));
+    }
+
+    /**
+     * Computes the gradients of {@code sum(this * upstream)}: backward seeded with {@code upstream},
+     * which must have this tensor's shape.
+     *
+     * @throws IllegalArgumentException if the shapes differ or this tensor depends on no variable
+     */
+    public Gradients backward(NDArray upstream) {
+        Objects.requireNonNull(upstream, "backward: upstream is null");
+        if (!upstream.shape().equals(shape())) {
+            throw new IllegalArgumentException("backward: upstream shape " + upstream.shape()
+                    + " differs from output shape " + shape());
+        }
+        return Tape.backward(this, upstream);
+    }
+
+    /** Describes the tensor: {@code Tensor[w, var, [2, 3]]}. */
+    @Override
+    public String toString() {
+        return "Tensor[" + (name != null ? name + ", " : "") + op + ", " + shape() + "]";
+    }
+}

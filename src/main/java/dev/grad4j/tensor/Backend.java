@@ -125,6 +125,9 @@ public interface Backend {
      */
     void assign(NDArray target, NDArray source);
 
+    /** Multiplies every element of {@code x} by {@code s} in place (gradient clipping). */
+    void scaleInPlace(NDArray x, float s);
+
     /**
      * One SGD update of {@code param} in place (torch.optim.SGD): {@code d = g + wd*p}; with momentum
      * {@code buf = first ? d : momentum*buf + (1-dampening)*d} and {@code d = nesterov ? d + momentum*buf : buf};

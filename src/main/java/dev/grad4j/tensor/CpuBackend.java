@@ -405,6 +405,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void scaleInPlace(NDArray x, float s) {
+        ElementwiseKernels.scale(x.data, x.data, x.data.length, s);
+    }
+
+    @Override
     public void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first, float lr, float momentum,
                         float dampening, boolean nesterov, float weightDecay) {
         requireSameShape("sgd", param, grad);

@@ -1,0 +1,126 @@
+package dev.grad4j.io;
+
+import dev.grad4j.tensor.NDArray;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Saves and loads named float32 arrays in the safetensors format used by PyTorch and Hugging Face.
+ *
+ * <p>Layout: an 8-byte little-endian unsigned header length {@code N}; {@code N} bytes of UTF-8 JSON
+ * mapping each tensor name to {@code {"dtype":"F32","shape":[...],"data_offsets":[begin,end]}} (offsets
+ * relative to the first byte after the header), plus an optional {@code "__metadata__"} object of
+ * strings; then the raw little-endian data. Only dtype {@code F32} is supported.
+ *
+ * <p>Loading is strict and never trusts a declared size: header length, shapes and offsets are checked
+ * against the actual file size before anything is allocated, and tensors must tile the data section
+ * exactly (no overlaps, gaps or trailing bytes). Malformed files raise an
+ * {@link IllegalArgumentException} naming the file and the problem; failures of the file system raise
+ * an {@link UncheckedIOException}.
+ *
+ * <pre>{@code
+ * SafeTensors.save(Path.of("mlp.safetensors"), Map.of("0.weight", w, "0.bias", b));
+ * NDArray w2 = SafeTensors.load(Path.of("mlp.safetensors")).get("0.weight");   // [16, 6]
+ * }</pre>
+ */
+public final class SafeTensors {
+
+    /** Largest header accepted when loading, in bytes (100 MB, the limit of the reference implementation). */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** Floats moved per read or write call. */
+    static final int CHUNK_FLOATS = 1 << 16;
+
+    private SafeTensors() {
+    }
+
+    /**
+     * Writes {@code tensors} to {@code file} in the map's iteration order, without metadata.
+     *
+     * @see #save(Path, Map, Map)
+     */
+    public static void save(Path file, Map<String, NDArray> tensors) {
+        save(file, tensors, Map.of());
+    }
+
+    /**
+     * Writes {@code tensors} in the map's iteration order, with string {@code metadata}, atomically:
+     * the bytes go to a temporary file in the same directory that is then moved over {@code file}, so
+     * readers never see a half-written file.
+     *
+     * @throws IllegalArgumentException if a name or value is null or a tensor is named {@code __metadata__}
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public static void save(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
+        SafeTensorsWriter.write(file, tensors, metadata);
+    }
+
+    /**
+     * Reads every tensor of {@code file}, in the order of the header, into a new mutable map.
+     *
+     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 tensors
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Map<String, NDArray> load(Path file) {
+        Objects.requireNonNull(file, "SafeTensors.load: file is null");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            SafeTensorsHeader header = SafeTensorsHeader.read("SafeTensors.load", file, ch);
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            ByteBuffer buffer = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+            for (SafeTensorsHeader.Entry e : header.entries()) {
+                float[] data = new float[e.elements()];
+                readFloats(file, ch, header.dataStart() + e.begin(), data, buffer);
+                out.put(e.name(), NDArray.wrap(data, e.dims()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("SafeTensors.load: cannot read " + file, e);
+        }
+    }
+
+    /**
+     * Reads only the {@code __metadata__} strings of {@code file} (empty if there are none), after
+     * validating the whole header.
+     *
+     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 tensors
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Map<String, String> metadata(Path file) {
+        Objects.requireNonNull(file, "SafeTensors.metadata: file is null");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return new LinkedHashMap<>(SafeTensorsHeader.read("SafeTensors.metadata", file, ch).metadata());
+        } catch (IOException e) {
+            throw new UncheckedIOException("SafeTensors.metadata: cannot read " + file, e);
+        }
+    }
+
+    /** Reads {@code dst.length} little-endian floats starting at byte {@code position}. */
+    private static void readFloats(Path file, FileChannel ch, long position, float[] dst, ByteBuffer buffer)
+            throws IOException {
+        int done = 0;
+        long pos = position;
+        while (done < dst.length) {
+            int n = Math.min(CHUNK_FLOATS, dst.length - done);
+            buffer.clear().limit(4 * n);
+            while (buffer.hasRemaining()) {
+                int r = ch.read(buffer, pos);
+                if (r < 0) {
+                    throw new IllegalArgumentException("SafeTensors.load: truncated: file ended at byte " + pos
+                            + " while reading tensor data: " + file);
+                }
+                pos += r;
+            }
+            buffer.flip();
+            buffer.asFloatBuffer().get(dst, done, n);
+            done += n;
+        }
+    }
+}

@@ -2,16 +2,24 @@ package dev.grad4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grad4j.autograd.Tensor;
+import dev.grad4j.nn.Losses;
 
 import java.util.List;
 
-/** Maps the golden loss ops onto grad4j's losses (filled in with the nn layer). */
+/** Maps the golden loss ops onto {@link Losses}; the label input of {@code cross_entropy} is {@code labels.get(0)}. */
 final class GoldenLosses {
 
     private GoldenLosses() {
     }
 
     static Tensor apply(String op, List<Tensor> x, List<int[]> labels, JsonNode attrs) {
-        return GoldenOps.unknown(op);
+        switch (op) {
+            case "mse_loss": return Losses.mse(x.get(0), x.get(1));
+            case "bce_with_logits": return Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1));
+            case "soft_cross_entropy": return Losses.softCrossEntropy(x.get(0), x.get(1));
+            case "cross_entropy": return Losses.crossEntropy(x.get(0), labels.get(0));
+            default:
+                return GoldenOps.unknown(op);
+        }
     }
 }

@@ -1,0 +1,41 @@
+package dev.grad4j.nn;
+
+import dev.grad4j.autograd.Tensor;
+
+/**
+ * The logSoftmax module along one axis: {@code x_i - log(sum_j exp(x_j))},
+ * finite for any finite input. Any shape of rank at least 1; no parameters.
+ */
+public final class LogSoftmax implements Module {
+
+    private final int axis;
+
+    /**
+     * Normalises along {@code axis}; a negative axis counts from the end ({@code -1}: the class
+     * axis of {@code [batch, classes]}).
+     */
+    public LogSoftmax(int axis) {
+        this.axis = axis;
+    }
+
+    /**
+     * Returns {@code x.logSoftmax(axis)}, same shape as {@code x}.
+     *
+     * @throws IllegalArgumentException if the axis is out of range for {@code x}
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.logSoftmax(axis);
+    }
+
+    /** The axis along which it normalises. */
+    public int axis() {
+        return axis;
+    }
+
+    /** {@code LogSoftmax(axis=1)}. */
+    @Override
+    public String toString() {
+        return "LogSoftmax(axis=" + axis + ")";
+    }
+}

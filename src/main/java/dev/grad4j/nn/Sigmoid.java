@@ -1,0 +1,26 @@
+package dev.grad4j.nn;
+
+import dev.grad4j.autograd.Tensor;
+
+/**
+ * The activation module: the logistic function {@code 1 / (1 + e^-x)} elementwise.
+ * Any shape; no parameters.
+ */
+public final class Sigmoid implements Module {
+
+    /** Creates the activation. */
+    public Sigmoid() {
+    }
+
+    /** Returns {@code x.sigmoid()}, same shape as {@code x}. */
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** {@code Sigmoid}. */
+    @Override
+    public String toString() {
+        return "Sigmoid";
+    }
+}

@@ -4,20 +4,42 @@ import java.util.Arrays;
 
 /**
  * Single-precision matrix multiply on row-major arrays: {@code C = op(A) op(B)} (or {@code +=}),
- * where {@code op} optionally transposes. Each element of C accumulates its k products in order,
- * so results are deterministic.
+ * where {@code op} optionally transposes without materialising the transpose.
+ *
+ * <p>Large products are cache-blocked (KC x NC panels of B, MC x KC blocks of A), packed into
+ * contiguous panels and computed by the register-tiled micro-kernel of {@link GemmKernels}. Small
+ * row counts (a batch of a few samples) skip packing. Work is split between the kernel threads by
+ * rows or columns of C, so every element is computed by one thread in a fixed order and results
+ * are bit-identical for any thread count.
  */
 final class Gemm {
+
+    private static final int KC = 256;
+    private static final int MC = 144;
+    private static final int NC = 2048;
+    /** Up to this many rows of A, the unpacked kernels run. */
+    private static final int SMALL_M = 16;
+    /** Below this many multiply-adds one thread does the whole product. */
+    private static final long PARALLEL_MIN_FMAS = 1L << 18;
 
     private Gemm() {
     }
 
     /**
-     * Computes {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]}. A is stored as {@code [m, k]}, or
-     * {@code [k, m]} when {@code ta}; B as {@code [k, n]}, or {@code [n, k]} when {@code tb}. C is
-     * modified in place; A and B are only read.
+     * Computes {@code C[m, n] (+)= op(A)[m, k] · op(B)[k, n]} with the selected kernels and the
+     * kernel pool. A is stored as {@code [m, k]}, or {@code [k, m]} when {@code ta}; B as
+     * {@code [k, n]}, or {@code [n, k]} when {@code tb}. C is modified in place; A and B are only read.
      */
     static void gemm(boolean ta, boolean tb, int m, int n, int k,
+                     float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate) {
+        long work = (long) m * n * k;
+        int parts = work >= PARALLEL_MIN_FMAS ? KernelPool.THREADS : 1;
+        gemm(Kernels.GEMM, parts, ta, tb, m, n, k, a, ao, b, bo, c, co, accumulate);
+    }
+
+    /** As {@link #gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}
+     * with explicit kernels and number of parts (for tests). */
+    static void gemm(GemmKernels kern, int parts, boolean ta, boolean tb, int m, int n, int k,
                      float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate) {
         if (!accumulate) {
             Arrays.fill(c, co, co + m * n, 0f);
@@ -25,25 +47,143 @@ final class Gemm {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        float[] bk = b;
-        int bOff = bo;
-        if (tb) {
-            bk = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                int src = bo + j * k;
-                for (int p = 0; p < k; p++) {
-                    bk[p * n + j] = b[src + p];
+        if (tb && !ta && (m <= SMALL_M || n < kern.nr())) {
+            // Dot products of rows of A with rows of B: split the rows of C, or its columns if few rows.
+            if (m >= parts * 4) {
+                KernelPool.run(parts, part -> {
+                    int i0 = split(m, parts, part, 1);
+                    int i1 = split(m, parts, part + 1, 1);
+                    kern.rowsDotRows(i1 - i0, n, k, a, ao + i0 * k, b, bo, c, co + i0 * n, n);
+                });
+            } else {
+                KernelPool.run(parts, part -> {
+                    int j0 = split(n, parts, part, 4);
+                    int j1 = split(n, parts, part + 1, 4);
+                    kern.rowsDotRows(m, j1 - j0, k, a, ao, b, bo + j0 * k, c, co + j0, n);
+                });
+            }
+        } else if (!tb && m <= SMALL_M) {
+            int ars = ta ? 1 : k;
+            int acs = ta ? m : 1;
+            KernelPool.run(parts, part -> {
+                int j0 = split(n, parts, part, kern.nr());
+                int j1 = split(n, parts, part + 1, kern.nr());
+                kern.rowsTimesMatrix(m, j1 - j0, n, k, a, ao, ars, acs, b, bo + j0, c, co + j0);
+            });
+        } else if (m >= n) {
+            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
+                    split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n));
+        } else {
+            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
+                    0, m, split(n, parts, part, kern.nr()), split(n, parts, part + 1, kern.nr())));
+        }
+    }
+
+    /** Start of part {@code part} of {@code total} split in {@code parts}, aligned to {@code align}. */
+    private static int split(int total, int parts, int part, int align) {
+        if (part >= parts) {
+            return total;
+        }
+        int units = (total + align - 1) / align;
+        return Math.min(total, (int) ((long) units * part / parts) * align);
+    }
+
+    /** The blocked, packed product for rows {@code [i0, i1)} and columns {@code [j0, j1)} of C. */
+    private static void packed(GemmKernels kern, boolean ta, boolean tb, int m, int n, int k,
+                               float[] a, int ao, float[] b, int bo, float[] c, int co,
+                               int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int mr = kern.mr();
+        int nr = kern.nr();
+        int kcMax = Math.min(KC, k);
+        float[] bPack = new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
+        float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
+        float[] scratch = new float[mr * nr];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(tb, b, bo, n, k, pc, kc, jc, nc, nr, bPack);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int bOff = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            kern.tile(kc, aPack, ir * kc, bPack, bOff,
+                                    c, co + (ic + ir) * n + jc + jr, n, Math.min(mr, mc - ir), cols, scratch);
+                        }
+                    }
                 }
             }
-            bOff = 0;
         }
-        for (int i = 0; i < m; i++) {
-            int cRow = co + i * n;
-            for (int p = 0; p < k; p++) {
-                float aip = ta ? a[ao + p * m + i] : a[ao + i * k + p];
-                int bRow = bOff + p * n;
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] += aip * bk[bRow + j];
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs rows {@code [ic, ic+mc)}, columns {@code [pc, pc+kc)} of op(A) into panels of
+     * {@code mr} rows: panel q at {@code q*mr*kc}, element (r, p) at {@code p*mr + r}, zero-padded.
+     */
+    private static void packA(boolean ta, float[] a, int ao, int m, int k, int ic, int mc, int pc, int kc,
+                              int mr, float[] dst) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir);
+            int base = ir * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * mr;
+                if (ta) {
+                    int src = ao + (pc + p) * m + ic + ir;
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                } else {
+                    int src = ao + (ic + ir) * k + pc + p;
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = a[src + r * k];
+                    }
+                }
+                for (int r = rows; r < mr; r++) {
+                    dst[d + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [pc, pc+kc)}, columns {@code [jc, jc+nc)} of op(B) into panels of
+     * {@code nr} columns: panel t at {@code t*nr*kc}, element (p, j) at {@code p*nr + j}, zero-padded.
+     */
+    private static void packB(boolean tb, float[] b, int bo, int n, int k, int pc, int kc, int jc, int nc,
+                              int nr, float[] dst) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int base = jr * kc;
+            if (tb) {
+                for (int j = 0; j < cols; j++) {
+                    int src = bo + (jc + jr + j) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * nr + j] = b[src + p];
+                    }
+                }
+                if (cols < nr) {
+                    for (int p = 0; p < kc; p++) {
+                        Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + (pc + p) * n + jc + jr;
+                    int d = base + p * nr;
+                    System.arraycopy(b, src, dst, d, cols);
+                    if (cols < nr) {
+                        Arrays.fill(dst, d + cols, d + nr, 0f);
+                    }
                 }
             }
         }

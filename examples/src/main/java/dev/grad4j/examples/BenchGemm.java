@@ -1,0 +1,53 @@
+package dev.grad4j.examples;
+
+import dev.grad4j.tensor.Backend;
+import dev.grad4j.tensor.NDArray;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Square float32 matrix multiply throughput, mirroring {@code shared/bench/sgemm.py}: GFLOP/s =
+ * 2n³ / time, median of several samples after warm-up. {@code examples/run bench-gemm [--threads N] [n...]}.
+ */
+public final class BenchGemm {
+
+    private BenchGemm() {
+    }
+
+    /** Runs the benchmark; arguments: optional {@code --threads N}, then sizes (default 256 512 1024). */
+    public static void main(String[] args) {
+        String[] rest = BenchArgs.applyThreads(args);
+        int[] sizes = rest.length == 0 ? new int[] {256, 512, 1024} : Arrays.stream(rest).mapToInt(Integer::parseInt).toArray();
+        Backend backend = Backend.cpu();
+        SplittableRandom random = new SplittableRandom(0);
+        for (int n : sizes) {
+            NDArray a = NDArray.randn(random, n, n);
+            NDArray b = NDArray.randn(random, n, n);
+            double flop = 2.0 * n * n * n;
+            long t0 = System.nanoTime();
+            backend.matmul(a, b);
+            backend.matmul(a, b);
+            double one = (System.nanoTime() - t0) / 2e9;
+            int inner = Math.max(1, (int) (0.25 / Math.max(one, 1e-6)));
+            for (int i = 0; i < Math.max(inner, 10); i++) {
+                backend.matmul(a, b);
+            }
+            double[] g = new double[7];
+            for (int s = 0; s < g.length; s++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < inner; i++) {
+                    backend.matmul(a, b);
+                }
+                g[s] = flop * inner / ((System.nanoTime() - start) / 1e9) / 1e9;
+            }
+            double[] sorted = g.clone();
+            Arrays.sort(sorted);
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"bench\":\"sgemm\",\"lib\":\"grad4j\",\"kernels\":\"%s\",\"threads\":%d,\"n\":%d,"
+                            + "\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}",
+                    BenchArgs.kernels(), BenchArgs.threads(), n, sorted[3], sorted[0], sorted[6]));
+        }
+    }
+}

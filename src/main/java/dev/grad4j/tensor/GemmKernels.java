@@ -1,0 +1,47 @@
+package dev.grad4j.tensor;
+
+/**
+ * The inner loops of matrix multiply, in two implementations: {@link ScalarGemmKernels} (plain
+ * Java that C2 auto-vectorises) and {@code VectorGemmKernels} (the Java Vector API). {@link Gemm}
+ * does the blocking, packing and threading around them and is the same for both.
+ *
+ * <p>Every method adds its products into C; the k products of each element of C are summed in
+ * increasing k, so a result depends only on the kernel, never on how rows or columns are split
+ * between threads.
+ */
+abstract class GemmKernels {
+
+    /** Rows of the register tile. */
+    abstract int mr();
+
+    /** Columns of the register tile. */
+    abstract int nr();
+
+    /** A short name of the implementation for logs and benchmarks: {@code "scalar"} or {@code "vector-256"}. */
+    abstract String name();
+
+    /**
+     * Packed tile: {@code C[r, j] += Σ_p ap[aOff + p*mr + r] * bp[bOff + p*nr + j]} for
+     * {@code r < rows <= mr}, {@code j < cols <= nr}, {@code p < kc}. The panels are zero-padded to
+     * the full tile; C is row-major with leading dimension {@code ldc}. {@code scratch} holds
+     * {@code mr*nr} floats for edge tiles.
+     */
+    abstract void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                       float[] c, int cOff, int ldc, int rows, int cols, float[] scratch);
+
+    /**
+     * Unpacked product of a few rows: {@code C[i, j] += Σ_p A(i, p) * B[p, j]} for {@code i < m},
+     * {@code j < n}, where {@code A(i, p) = a[aOff + i*ars + p*acs]}; B and C are row-major with
+     * leading dimension {@code ld} (n may be a column slice of it). Used when m is small and packing
+     * does not pay.
+     */
+    abstract void rowsTimesMatrix(int m, int n, int ld, int k, float[] a, int aOff, int ars, int acs,
+                                  float[] b, int bOff, float[] c, int cOff);
+
+    /**
+     * Unpacked product with B transposed: {@code C[i, j] += Σ_p A[i, p] * B[j, p]} for
+     * {@code i < m}, {@code j < n}, A row-major {@code [m, k]}, B row-major {@code [n, k]}.
+     */
+    abstract void rowsDotRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                              float[] c, int cOff, int ldc);
+}

@@ -1,0 +1,88 @@
+package dev.grad4j.tensor;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * The kernels' internal thread pool, sized once from the system property {@code grad4j.threads}
+ * (default: available processors). Work is split into parts by the caller; which thread runs a
+ * part never changes a result, because each part owns its output elements.
+ */
+final class KernelPool {
+
+    /** Number of threads kernels may use, the calling thread included. */
+    static final int THREADS = readThreads();
+
+    private static final ExecutorService POOL = THREADS > 1
+            ? Executors.newFixedThreadPool(THREADS - 1, r -> {
+                Thread t = new Thread(r, "grad4j-kernel");
+                t.setDaemon(true);
+                return t;
+            })
+            : null;
+
+    private KernelPool() {
+    }
+
+    private static int readThreads() {
+        String v = System.getProperty("grad4j.threads");
+        if (v == null || v.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw new IllegalArgumentException("grad4j.threads: must be >= 1, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("grad4j.threads: not an integer: " + v, e);
+        }
+    }
+
+    /**
+     * Runs {@code body} for parts {@code 0..parts-1}, part 0 on the calling thread and the others
+     * on the pool, and returns when all are done. Exceptions of a part are rethrown.
+     */
+    static void run(int parts, IntConsumer body) {
+        if (parts <= 1 || POOL == null) {
+            for (int p = 0; p < parts; p++) {
+                body.accept(p);
+            }
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Future<?>[] futures = new Future[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int part = p;
+            futures[p - 1] = POOL.submit(() -> body.accept(part));
+        }
+        RuntimeException failure = null;
+        try {
+            body.accept(0);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException
+                            ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = new IllegalStateException("kernel interrupted", e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.grad4j.tensor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the kernel implementation once per JVM: the Java Vector API kernels when the
+ * {@code jdk.incubator.vector} module is present (start the JVM with
+ * {@code --add-modules jdk.incubator.vector}), otherwise the scalar ones. Setting the system
+ * property {@code grad4j.kernels=scalar} forces the scalar kernels.
+ */
+final class Kernels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
+
+    static final GemmKernels GEMM = selectGemm();
+    static final GemmKernels SCALAR_GEMM = new ScalarGemmKernels();
+
+    private Kernels() {
+    }
+
+    /** True if the Vector API module is in the boot layer and not disabled by the property. */
+    static boolean vectorApiAvailable() {
+        return !"scalar".equals(System.getProperty("grad4j.kernels"))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    private static GemmKernels selectGemm() {
+        GemmKernels k = vectorApiAvailable() ? VectorSupport.gemmKernels() : new ScalarGemmKernels();
+        LOG.debug("grad4j kernels: {} ({} x {} register tile), {} kernel thread(s)",
+                k.name(), k.mr(), k.nr(), KernelPool.THREADS);
+        return k;
+    }
+
+    /** The name of the selected kernel implementation, such as {@code "vector-256"} or {@code "scalar"}. */
+    static String name() {
+        return GEMM.name();
+    }
+
+    /** Keeps the reference to the Vector API classes out of {@link Kernels} itself. */
+    private static final class VectorSupport {
+        static GemmKernels gemmKernels() {
+            return new VectorGemmKernels();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.grad4j.tensor;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The blocked GEMM against a naive double-precision product, for both kernel implementations,
+ * every transpose combination, edge sizes around the tile and block sizes, and thread splits.
+ */
+class GemmTest {
+
+    static Stream<Arguments> cases() {
+        int[][] sizes = {
+            {1, 1, 1}, {1, 7, 3}, {3, 1, 5}, {5, 9, 1}, {16, 33, 17}, {17, 31, 40}, {6, 32, 8},
+            {40, 70, 300}, {150, 40, 20}, {145, 35, 257}, {33, 10, 256}, {2, 300, 50}, {64, 64, 64},
+        };
+        List<GemmKernels> kernels = new ArrayList<>();
+        kernels.add(new ScalarGemmKernels());
+        if (Kernels.vectorApiAvailable()) {
+            kernels.add(Kernels.GEMM);
+        }
+        List<Arguments> out = new ArrayList<>();
+        for (GemmKernels k : kernels) {
+            for (int[] s : sizes) {
+                for (int t = 0; t < 4; t++) {
+                    out.add(Arguments.of(k, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3} ta={4} tb={5}")
+    @MethodSource("cases")
+    void matchesNaiveProductAndIsIdenticalForAnySplit(GemmKernels kern, int m, int n, int k, boolean ta, boolean tb) {
+        SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
+        float[] a = random(r, m * k + 3);
+        float[] b = random(r, k * n + 5);
+        float[] c0 = random(r, m * n + 2);
+        double[] expected = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = c0[2 + i * n + j];
+                for (int p = 0; p < k; p++) {
+                    float av = ta ? a[3 + p * m + i] : a[3 + i * k + p];
+                    float bv = tb ? b[5 + j * k + p] : b[5 + p * n + j];
+                    s += (double) av * bv;
+                }
+                expected[i * n + j] = s;
+            }
+        }
+        float[] reference = null;
+        for (int parts : new int[] {1, 2, 3, 4}) {
+            float[] c = c0.clone();
+            Gemm.gemm(kern, parts, ta, tb, m, n, k, a, 3, b, 5, c, 2, true);
+            assertThat(c[0]).isEqualTo(c0[0]);
+            assertThat(c[1]).isEqualTo(c0[1]);
+            for (int i = 0; i < m * n; i++) {
+                assertThat((double) c[2 + i]).as("element %d with %d parts", i, parts)
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.sqrt(k))));
+            }
+            if (reference == null) {
+                reference = c;
+            } else {
+                assertThat(c).as("bit-identical with %d parts", parts).isEqualTo(reference);
+            }
+        }
+        float[] overwritten = c0.clone();
+        Gemm.gemm(kern, 1, ta, tb, m, n, k, a, 3, b, 5, overwritten, 2, false);
+        for (int i = 0; i < m * n; i++) {
+            assertThat((double) overwritten[2 + i]).isCloseTo(expected[i] - c0[2 + i],
+                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.sqrt(k))));
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+}

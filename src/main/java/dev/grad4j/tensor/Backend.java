@@ -60,7 +60,8 @@ public interface Backend {
 
     /**
      * Sums {@code x} over the dimensions along which {@code shape} was broadcast to {@code x}'s
-     * shape: the adjoint of {@link #broadcastTo}.
+     * shape: the adjoint of {@link #broadcastTo}. When the shapes are already equal it may return
+     * {@code x} itself rather than a copy.
      *
      * @throws IllegalArgumentException if {@code shape} does not broadcast to {@code x}'s shape
      */

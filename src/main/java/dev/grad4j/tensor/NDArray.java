@@ -29,7 +29,7 @@ public final class NDArray {
      */
     public static NDArray of(float[] data, int... dims) {
         Objects.requireNonNull(data, "NDArray.of: data is null");
-        return wrap(data.clone(), dims);
+        return create("NDArray.of", data.clone(), dims);
     }
 
     /**
@@ -40,9 +40,13 @@ public final class NDArray {
      */
     public static NDArray wrap(float[] data, int... dims) {
         Objects.requireNonNull(data, "NDArray.wrap: data is null");
+        return create("NDArray.wrap", data, dims);
+    }
+
+    private static NDArray create(String op, float[] data, int[] dims) {
         Shape s = Shape.of(dims);
         if (s.size() != data.length) {
-            throw new IllegalArgumentException("NDArray.of: " + data.length
+            throw new IllegalArgumentException(op + ": " + data.length
                     + " values do not fill shape " + s + " (" + s.size() + " elements)");
         }
         return new NDArray(data, s);

@@ -18,7 +18,10 @@ public final class Examples {
     private static final Map<String, Program> PROGRAMS = new LinkedHashMap<>();
 
     static {
-        // Examples register here: PROGRAMS.put("xor", Xor::main);
+        // Examples register here, one line each.
+        PROGRAMS.put("bench-gemm", BenchGemm::main);
+        PROGRAMS.put("bench-mlp", BenchMlp::main);
+        PROGRAMS.put("bench-xor", BenchXor::main);
     }
 
     private Examples() {

@@ -19,8 +19,9 @@ public final class GradientClipping {
     /**
      * Clips the global L2 norm of all gradients, as PyTorch's {@code clip_grad_norm_}: computes
      * {@code norm = sqrt(sum over all gradient elements of g²)} (in double) and, when
-     * {@code maxNorm / (norm + 1e-6) < 1}, multiplies every gradient array IN PLACE by that factor.
-     * A NaN norm leaves the gradients unchanged.
+     * {@code norm > maxNorm}, multiplies every gradient array IN PLACE by
+     * {@code maxNorm / (norm + 1e-6)}. Gradients within the norm, or with a NaN norm, are left
+     * unchanged; an infinite norm sets them to zero.
      *
      * <pre>{@code
      * Gradients grads = loss.backward();
@@ -41,14 +42,14 @@ public final class GradientClipping {
             }
         }
         double norm = Math.sqrt(sumSquares);
-        double factor = maxNorm / (norm + 1e-6);
-        if (factor < 1.0) {
+        if (norm > maxNorm) {
+            float factor = (float) (maxNorm / (norm + 1e-6));
             // Backward may hand the same array to two variables: scale each array once.
             Set<NDArray> scaled = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Tensor v : gradients.variables()) {
                 NDArray g = gradients.wrt(v);
                 if (scaled.add(g)) {
-                    Backend.cpu().scaleInPlace(g, (float) factor);
+                    Backend.cpu().scaleInPlace(g, factor);
                 }
             }
         }

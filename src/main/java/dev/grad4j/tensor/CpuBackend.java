@@ -344,11 +344,11 @@ public final class CpuBackend implements Backend {
         int strideB = sb.rank() == 3 ? k * n : 0;
         if (batched && strideB == 0 && !transposeA) {
             // [b, m, k] @ [k, n]: one product of [b*m, k] @ [k, n].
-            Gemm.gemm(false, transposeB, batch * m, n, k, a.data, 0, b.data, 0, c, 0, false);
+            Gemm.gemm(false, transposeB, batch * m, n, k, a.data, 0, b.data, 0, c, 0, true);
         } else {
             for (int i = 0; i < batch; i++) {
                 Gemm.gemm(transposeA, transposeB, m, n, k, a.data, i * strideA, b.data, i * strideB,
-                        c, i * m * n, false);
+                        c, i * m * n, true); // c is fresh: accumulating into zeros
             }
         }
         return new NDArray(c, out);

@@ -97,14 +97,15 @@ final class Gemm {
         }
         int mr = kern.mr();
         int nr = kern.nr();
-        int kcMax = Math.min(KC, k);
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks; // equal k blocks: no thin last block
         float[] bPack = new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
         float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
         float[] scratch = new float[mr * nr];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 packB(tb, b, bo, n, k, pc, kc, jc, nc, nr, bPack);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -165,15 +166,16 @@ final class Gemm {
             int cols = Math.min(nr, nc - jr);
             int base = jr * kc;
             if (tb) {
-                for (int j = 0; j < cols; j++) {
-                    int src = bo + (jc + jr + j) * k + pc;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * nr + j] = b[src + p];
+                // Rows of the stored [n, k] B become columns of the panel: write contiguously,
+                // read from `cols` sequential streams.
+                int src = bo + (jc + jr) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    for (int j = 0; j < cols; j++) {
+                        dst[d + j] = b[src + j * k + p];
                     }
-                }
-                if (cols < nr) {
-                    for (int p = 0; p < kc; p++) {
-                        Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+                    for (int j = cols; j < nr; j++) {
+                        dst[d + j] = 0f;
                     }
                 }
             } else {

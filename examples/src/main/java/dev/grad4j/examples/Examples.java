@@ -23,6 +23,7 @@ public final class Examples {
         PROGRAMS.put("bench-mlp", BenchMlp::main);
         PROGRAMS.put("bench-xor", BenchXor::main);
         PROGRAMS.put("xor", Xor::main);
+        PROGRAMS.put("mnist", MnistMlp::main);
     }
 
     private Examples() {

@@ -11,6 +11,9 @@ public final class CpuBackend implements Backend {
 
     static final CpuBackend INSTANCE = new CpuBackend();
 
+    /** Elementwise work below this many elements per thread stays on the calling thread. */
+    private static final int GRAIN = 1 << 15;
+
     private CpuBackend() {
     }
 
@@ -20,7 +23,8 @@ public final class CpuBackend implements Backend {
     public NDArray unary(UnaryOp op, NDArray x) {
         Objects.requireNonNull(op, "unary: op is null");
         float[] y = new float[x.size()];
-        ElementwiseKernels.unary(op, x.data, y, y.length);
+        float[] xd = x.data;
+        KernelPool.forRange(y.length, GRAIN, (from, to) -> Kernels.ELEMENTWISE.unary(op, xd, y, from, to));
         return new NDArray(y, x.shape());
     }
 
@@ -29,7 +33,11 @@ public final class CpuBackend implements Backend {
         requireSameShape(op.label() + " backward", grad, x);
         requireSameShape(op.label() + " backward", grad, y);
         float[] r = new float[grad.size()];
-        ElementwiseKernels.unaryBackward(op, grad.data, x.data, y.data, r, r.length);
+        float[] gd = grad.data;
+        float[] xd = x.data;
+        float[] yd = y.data;
+        KernelPool.forRange(r.length, GRAIN,
+                (from, to) -> Kernels.ELEMENTWISE.unaryBackward(op, gd, xd, yd, r, from, to));
         return new NDArray(r, grad.shape());
     }
 
@@ -37,7 +45,7 @@ public final class CpuBackend implements Backend {
     public NDArray pow(NDArray x, float exponent) {
         requireFinite("pow", "exponent", exponent);
         float[] y = new float[x.size()];
-        ElementwiseKernels.pow(x.data, y, y.length, exponent);
+        Kernels.ELEMENTWISE.pow(x.data, y, 0, y.length, exponent);
         return new NDArray(y, x.shape());
     }
 
@@ -45,7 +53,7 @@ public final class CpuBackend implements Backend {
     public NDArray powBackward(NDArray grad, NDArray x, float exponent) {
         requireSameShape("pow backward", grad, x);
         float[] r = new float[x.size()];
-        ElementwiseKernels.powBackward(grad.data, x.data, r, r.length, exponent);
+        Kernels.ELEMENTWISE.powBackward(grad.data, x.data, r, 0, r.length, exponent);
         return new NDArray(r, x.shape());
     }
 
@@ -58,11 +66,14 @@ public final class CpuBackend implements Backend {
             return new NDArray(r, out);
         }
         if (a.shape().equals(b.shape())) {
-            ElementwiseKernels.binary(op, a.data, 0, 1, b.data, 0, 1, r, 0, r.length);
+            float[] ad = a.data;
+            float[] bd = b.data;
+            KernelPool.forRange(r.length, GRAIN,
+                    (from, to) -> Kernels.ELEMENTWISE.binary(op, ad, from, 1, bd, from, 1, r, from, to - from));
         } else if (b.size() == 1 && a.shape().equals(out)) {
-            ElementwiseKernels.binary(op, a.data, 0, 1, b.data, 0, 0, r, 0, r.length);
+            Kernels.ELEMENTWISE.binary(op, a.data, 0, 1, b.data, 0, 0, r, 0, r.length);
         } else if (a.size() == 1 && b.shape().equals(out)) {
-            ElementwiseKernels.binary(op, a.data, 0, 0, b.data, 0, 1, r, 0, r.length);
+            Kernels.ELEMENTWISE.binary(op, a.data, 0, 0, b.data, 0, 1, r, 0, r.length);
         } else {
             broadcastBinary(op, a, b, out, r);
         }
@@ -80,7 +91,7 @@ public final class CpuBackend implements Backend {
         int oa = 0;
         int ob = 0;
         for (int row = 0; row < rows; row++) {
-            ElementwiseKernels.binary(op, a.data, oa, sa[rank - 1], b.data, ob, sb[rank - 1], r, row * inner, inner);
+            Kernels.ELEMENTWISE.binary(op, a.data, oa, sa[rank - 1], b.data, ob, sb[rank - 1], r, row * inner, inner);
             for (int d = rank - 2; d >= 0; d--) {
                 idx[d]++;
                 oa += sa[d];
@@ -98,7 +109,7 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray scale(NDArray x, float s) {
         float[] y = new float[x.size()];
-        ElementwiseKernels.scale(x.data, y, y.length, s);
+        Kernels.ELEMENTWISE.scale(x.data, y, 0, y.length, s);
         return new NDArray(y, x.shape());
     }
 
@@ -406,7 +417,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void scaleInPlace(NDArray x, float s) {
-        ElementwiseKernels.scale(x.data, x.data, x.data.length, s);
+        Kernels.ELEMENTWISE.scale(x.data, x.data, 0, x.data.length, s);
     }
 
     @Override
@@ -417,8 +428,8 @@ public final class CpuBackend implements Backend {
             Objects.requireNonNull(buffer, "sgd: momentum buffer is null");
             requireSameShape("sgd", param, buffer);
         }
-        OptimizerKernels.sgd(param.data, grad.data, buffer == null ? null : buffer.data, first, lr, momentum,
-                dampening, nesterov, weightDecay);
+        Kernels.OPTIMIZER.sgd(param.data, grad.data, buffer == null ? null : buffer.data, 0, param.size(), first,
+                lr, momentum, dampening, nesterov, weightDecay);
     }
 
     @Override
@@ -433,8 +444,15 @@ public final class CpuBackend implements Backend {
         if (t < 1) {
             throw new IllegalArgumentException("adam: step must be >= 1, got " + t);
         }
-        OptimizerKernels.adam(param.data, grad.data, m.data, v.data, vMax == null ? null : vMax.data, t, lr,
-                beta1, beta2, eps, weightDecay, decoupled);
+        OptimizerKernels.AdamScalars scalars =
+                OptimizerKernels.AdamScalars.of(t, lr, beta1, beta2, eps, weightDecay, decoupled);
+        float[] p = param.data;
+        float[] g = grad.data;
+        float[] md = m.data;
+        float[] vd = v.data;
+        float[] vmd = vMax == null ? null : vMax.data;
+        KernelPool.forRange(p.length, GRAIN,
+                (from, to) -> Kernels.OPTIMIZER.adam(p, g, md, vd, vmd, from, to, scalars));
     }
 
     // ---- validation ---------------------------------------------------------------------------

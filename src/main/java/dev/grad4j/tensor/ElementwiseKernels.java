@@ -1,55 +1,54 @@
 package dev.grad4j.tensor;
 
 /**
- * Elementwise kernels on primitive arrays. Each writes into an output it is given and allocates
- * nothing; the op is switched on once per call, outside the loop.
+ * Elementwise kernels on primitive arrays, the plain-Java implementation. Each writes into an
+ * output it is given and allocates nothing; the op is switched on once per call, outside the
+ * loop. Methods work on the index range {@code [from, to)} so the backend can split large arrays
+ * between kernel threads. {@code VectorElementwiseKernels} overrides the hot ones.
  */
-final class ElementwiseKernels {
+class ElementwiseKernels {
 
-    private ElementwiseKernels() {
-    }
-
-    /** {@code y[i] = op(x[i])} for {@code i < n}. */
-    static void unary(UnaryOp op, float[] x, float[] y, int n) {
+    /** {@code y[i] = op(x[i])} for {@code from <= i < to}. */
+    void unary(UnaryOp op, float[] x, float[] y, int from, int to) {
+        int n = to;
         switch (op) {
             case NEG:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = -x[i];
                 }
                 break;
             case EXP:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = (float) Math.exp(x[i]);
                 }
                 break;
             case LOG:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = (float) Math.log(x[i]);
                 }
                 break;
             case SQRT:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = (float) Math.sqrt(x[i]);
                 }
                 break;
             case ABS:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = Math.abs(x[i]);
                 }
                 break;
             case RELU:
-                for (int i = 0; i < n; i++) {
-                    float v = x[i];
-                    y[i] = v > 0f ? v : 0f;
+                for (int i = from; i < n; i++) {
+                    y[i] = Math.max(x[i], 0f); // branch-free; NaN stays NaN as in torch
                 }
                 break;
             case SIGMOID:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = sigmoid(x[i]);
                 }
                 break;
             case TANH:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     y[i] = (float) Math.tanh(x[i]);
                 }
                 break;
@@ -67,48 +66,49 @@ final class ElementwiseKernels {
         return (float) (e / (1.0 + e));
     }
 
-    /** {@code r[i] = g[i] * op'(x[i])}, using the forward output {@code y} where that is cheaper. */
-    static void unaryBackward(UnaryOp op, float[] g, float[] x, float[] y, float[] r, int n) {
+    /** {@code r[i] = g[i] * op'(x[i])} on {@code [from, to)}, using the forward output {@code y} where cheaper. */
+    void unaryBackward(UnaryOp op, float[] g, float[] x, float[] y, float[] r, int from, int to) {
+        int n = to;
         switch (op) {
             case NEG:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     r[i] = -g[i];
                 }
                 break;
             case EXP:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     r[i] = g[i] * y[i];
                 }
                 break;
             case LOG:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     r[i] = g[i] / x[i];
                 }
                 break;
             case SQRT:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     r[i] = g[i] / (2f * y[i]);
                 }
                 break;
             case ABS:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     float v = x[i];
                     r[i] = v > 0f ? g[i] : v < 0f ? -g[i] : 0f;
                 }
                 break;
             case RELU:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     r[i] = x[i] > 0f ? g[i] : 0f;
                 }
                 break;
             case SIGMOID:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     float s = y[i];
                     r[i] = g[i] * s * (1f - s);
                 }
                 break;
             case TANH:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < n; i++) {
                     float t = y[i];
                     r[i] = g[i] * (1f - t * t);
                 }
@@ -122,8 +122,11 @@ final class ElementwiseKernels {
      * {@code r[ir + i] = op(a[ia + i*sa], b[ib + i*sb])} for {@code i < n}; strides are 0 (a
      * broadcast operand) or 1.
      */
-    static void binary(BinaryOp op, float[] a, int ia, int sa, float[] b, int ib, int sb,
-                       float[] r, int ir, int n) {
+    void binary(BinaryOp op, float[] a, int ia, int sa, float[] b, int ib, int sb,
+                float[] r, int ir, int n) {
+        if (sa == 1 && sb == 1 && contiguous(op, a, ia, b, ib, r, ir, n)) {
+            return;
+        }
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -169,41 +172,75 @@ final class ElementwiseKernels {
         }
     }
 
-    /** {@code y[i] = x[i]^p}, exact products for the small integer exponents. */
-    static void pow(float[] x, float[] y, int n, float p) {
+    /**
+     * The common arithmetic on two contiguous operands, as loops C2 vectorises; returns false for
+     * the ops it does not cover.
+     */
+    boolean contiguous(BinaryOp op, float[] a, int ia, float[] b, int ib, float[] r, int ir, int n) {
+        switch (op) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    r[ir + i] = a[ia + i] + b[ib + i];
+                }
+                return true;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    r[ir + i] = a[ia + i] - b[ib + i];
+                }
+                return true;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    r[ir + i] = a[ia + i] * b[ib + i];
+                }
+                return true;
+            case DIV:
+                for (int i = 0; i < n; i++) {
+                    r[ir + i] = a[ia + i] / b[ib + i];
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** {@code y[i] = x[i]^p} on {@code [from, to)}, exact products for the small integer exponents. */
+    void pow(float[] x, float[] y, int from, int to, float p) {
+        int n = to;
         if (p == 2f) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 y[i] = x[i] * x[i];
             }
         } else if (p == 1f) {
-            System.arraycopy(x, 0, y, 0, n);
+            System.arraycopy(x, from, y, from, n - from);
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 y[i] = (float) Math.pow(x[i], p);
             }
         }
     }
 
-    /** {@code r[i] = g[i] * p * x[i]^(p-1)}. */
-    static void powBackward(float[] g, float[] x, float[] r, int n, float p) {
+    /** {@code r[i] = g[i] * p * x[i]^(p-1)} on {@code [from, to)}. */
+    void powBackward(float[] g, float[] x, float[] r, int from, int to, float p) {
+        int n = to;
         if (p == 2f) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 r[i] = g[i] * 2f * x[i];
             }
         } else if (p == 0f) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 r[i] = 0f;
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 r[i] = (float) (g[i] * (p * Math.pow(x[i], p - 1.0)));
             }
         }
     }
 
-    /** {@code y[i] = x[i] * s}. */
-    static void scale(float[] x, float[] y, int n, float s) {
-        for (int i = 0; i < n; i++) {
+    /** {@code y[i] = x[i] * s} on {@code [from, to)}. */
+    void scale(float[] x, float[] y, int from, int to, float s) {
+        int n = to;
+        for (int i = from; i < n; i++) {
             y[i] = x[i] * s;
         }
     }

@@ -43,6 +43,29 @@ final class KernelPool {
         }
     }
 
+    /** A piece of elementwise work over the index range {@code [from, to)}. */
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}, split between the kernel threads in ranges of at least
+     * {@code grain} elements (aligned to 64) when {@code n} is large enough, else on the caller.
+     */
+    static void forRange(int n, int grain, RangeBody body) {
+        int parts = (int) Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        run(parts, part -> {
+            int from = (int) ((long) n * part / parts) & ~63;
+            int to = part + 1 == parts ? n : (int) ((long) n * (part + 1) / parts) & ~63;
+            body.run(from, to);
+        });
+    }
+
     /**
      * Runs {@code body} for parts {@code 0..parts-1}, part 0 on the calling thread and the others
      * on the pool, and returns when all are done. Exceptions of a part are rethrown.

@@ -13,8 +13,11 @@ final class Kernels {
 
     private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
 
+    private static final boolean VECTOR = vectorApiAvailable();
+
     static final GemmKernels GEMM = selectGemm();
-    static final GemmKernels SCALAR_GEMM = new ScalarGemmKernels();
+    static final ElementwiseKernels ELEMENTWISE = VECTOR ? VectorSupport.elementwise() : new ElementwiseKernels();
+    static final OptimizerKernels OPTIMIZER = VECTOR ? VectorSupport.optimizer() : new OptimizerKernels();
 
     private Kernels() {
     }
@@ -26,7 +29,7 @@ final class Kernels {
     }
 
     private static GemmKernels selectGemm() {
-        GemmKernels k = vectorApiAvailable() ? VectorSupport.gemmKernels() : new ScalarGemmKernels();
+        GemmKernels k = VECTOR ? VectorSupport.gemmKernels() : new ScalarGemmKernels();
         LOG.debug("grad4j kernels: {} ({} x {} register tile), {} kernel thread(s)",
                 k.name(), k.mr(), k.nr(), KernelPool.THREADS);
         return k;
@@ -41,6 +44,14 @@ final class Kernels {
     private static final class VectorSupport {
         static GemmKernels gemmKernels() {
             return new VectorGemmKernels();
+        }
+
+        static ElementwiseKernels elementwise() {
+            return new VectorElementwiseKernels();
+        }
+
+        static OptimizerKernels optimizer() {
+            return new VectorOptimizerKernels();
         }
     }
 }

@@ -2,17 +2,15 @@ package dev.grad4j.tensor;
 
 /**
  * The in-place parameter updates of torch.optim (version 1.13 single-tensor rules), elementwise
- * over primitive arrays, in float32 as PyTorch computes them.
+ * over primitive arrays on the index range {@code [from, to)}, in float32 as PyTorch computes
+ * them. {@code VectorOptimizerKernels} computes the same operations in the same order on vectors,
+ * so both give bit-identical results.
  */
-final class OptimizerKernels {
+class OptimizerKernels {
 
-    private OptimizerKernels() {
-    }
-
-    static void sgd(float[] p, float[] g, float[] buf, boolean first, float lr, float momentum,
-                    float dampening, boolean nesterov, float weightDecay) {
-        int n = p.length;
-        for (int i = 0; i < n; i++) {
+    void sgd(float[] p, float[] g, float[] buf, int from, int to, boolean first, float lr, float momentum,
+             float dampening, boolean nesterov, float weightDecay) {
+        for (int i = from; i < to; i++) {
             float d = weightDecay != 0f ? g[i] + weightDecay * p[i] : g[i];
             if (momentum != 0f) {
                 float b = first ? d : buf[i] * momentum + (1f - dampening) * d;
@@ -23,18 +21,30 @@ final class OptimizerKernels {
         }
     }
 
-    static void adam(float[] p, float[] g, float[] m, float[] v, float[] vMax, int t, float lr,
-                     float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
-        double bc1 = 1.0 - Math.pow(beta1, t);
-        double bc2 = 1.0 - Math.pow(beta2, t);
-        float stepSize = (float) (lr / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        float decay = decoupled ? (float) (1.0 - (double) lr * weightDecay) : 1f;
-        float l2 = decoupled ? 0f : weightDecay;
-        float oneMinusB1 = 1f - beta1;
-        float oneMinusB2 = 1f - beta2;
-        int n = p.length;
-        for (int i = 0; i < n; i++) {
+    /** The scalars of one Adam step, computed once per step as torch does (in double, then float). */
+    record AdamScalars(float stepSize, float bc2Sqrt, float decay, float l2, float beta1, float beta2,
+                       float oneMinusB1, float oneMinusB2, float eps) {
+        static AdamScalars of(int t, float lr, float beta1, float beta2, float eps, float weightDecay,
+                              boolean decoupled) {
+            double bc1 = 1.0 - Math.pow(beta1, t);
+            double bc2 = 1.0 - Math.pow(beta2, t);
+            return new AdamScalars((float) (lr / bc1), (float) Math.sqrt(bc2),
+                    decoupled ? (float) (1.0 - (double) lr * weightDecay) : 1f, decoupled ? 0f : weightDecay,
+                    beta1, beta2, 1f - beta1, 1f - beta2, eps);
+        }
+    }
+
+    void adam(float[] p, float[] g, float[] m, float[] v, float[] vMax, int from, int to, AdamScalars s) {
+        float stepSize = s.stepSize();
+        float bc2Sqrt = s.bc2Sqrt();
+        float decay = s.decay();
+        float l2 = s.l2();
+        float beta1 = s.beta1();
+        float beta2 = s.beta2();
+        float oneMinusB1 = s.oneMinusB1();
+        float oneMinusB2 = s.oneMinusB2();
+        float eps = s.eps();
+        for (int i = from; i < to; i++) {
             float pi = p[i] * decay;
             float gi = l2 != 0f ? g[i] + l2 * pi : g[i];
             float mi = m[i] * beta1 + oneMinusB1 * gi;

@@ -80,6 +80,9 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
      * Writes the current state of {@code model}, {@code optimizer}, the loader position and the
      * {@code extra} strings to {@code file}, atomically (replacing an existing file).
      *
+     * @param file where to write; an existing file is replaced
+     * @param model the model whose {@link Module#stateDict()} is saved
+     * @param optimizer the model's optimizer, whose {@link Optimizer#stateDict()} and kind are saved
      * @param loaderState usually {@code loader.state()}, taken after the last batch trained on
      * @param extra counters and notes to save with the run, such as the global step ({@code Map.of()}
      *     for none); names and values are any non-null strings
@@ -99,6 +102,7 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
      * Reads a checkpoint written by {@link #save}. Only the file's format is checked here; whether it
      * fits a model and optimizer is checked by {@link #restoreInto}.
      *
+     * @param file a file written by {@link #save}
      * @throws IllegalArgumentException if the file is not a well-formed safetensors file, is not a
      *     grad4j checkpoint of a supported version, has a tensor outside {@code model.} and
      *     {@code optim.}, or lacks or garbles a metadata entry
@@ -158,6 +162,8 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
      * the same configuration. Everything is checked first: on any mismatch neither is changed. The
      * loader is restored separately, with {@code loader.restore(loaderState())}.
      *
+     * @param model the model to load the parameters into, built like the saved one
+     * @param optimizer the optimizer over {@code model.parameters()} to load the state into
      * @throws IllegalArgumentException if the optimizer is of another kind, or the model's or the
      *     optimizer's names and shapes differ from the saved ones (the message lists every missing,
      *     unexpected and mis-shaped entry)

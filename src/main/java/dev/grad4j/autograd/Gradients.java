@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,7 @@ public final class Gradients {
      * @throws IllegalArgumentException if the variable did not influence the output
      */
     public NDArray wrt(Tensor variable) {
+        Objects.requireNonNull(variable, "gradients: variable is null");
         NDArray g = byVariable.get(variable);
         if (g == null) {
             throw new IllegalArgumentException("gradients: no gradient for " + describe(variable)

@@ -36,8 +36,8 @@ final class LinalgOps {
         NDArray y = BACKEND.linear(xv, wv, bias == null ? null : bias.value());
         int in = wv.shape().dim(1);
         int out = wv.shape().dim(0);
+        int rows = leadingSize(xv.shape()); // x viewed as [rows, in], also when in or out is 0
         BackwardRule rule = (i, g) -> {
-            int rows = g.size() / Math.max(1, out);
             NDArray g2 = g.reshape(rows, out);
             switch (i) {
                 case 0:
@@ -51,5 +51,14 @@ final class LinalgOps {
         return bias == null
                 ? Tensor.record("linear", y, rule, x, weight)
                 : Tensor.record("linear", y, rule, x, weight, bias);
+    }
+
+    /** The product of all dimensions but the last. */
+    private static int leadingSize(Shape s) {
+        int n = 1;
+        for (int d = 0; d < s.rank() - 1; d++) {
+            n *= s.dim(d);
+        }
+        return n;
     }
 }

@@ -2,6 +2,7 @@ package dev.grad4j.autograd;
 
 import dev.grad4j.tensor.BinaryOp;
 import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.Shape;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class Tape {
         pending.put(root, seed);
         Map<Tensor, NDArray> result = new IdentityHashMap<>();
         List<Tensor> variables = new ArrayList<>();
+        Set<NDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor node = order.get(i);
             NDArray grad = pending.remove(node);
@@ -37,6 +39,12 @@ final class Tape {
                 continue;
             }
             if (node.isVariable()) {
+                // Pass-through rules (add, sub, ...) can hand the same array to several
+                // variables or return the caller's seed: give each variable an array of its own.
+                if (grad == seed || handedOut.contains(grad)) {
+                    grad = grad.copy();
+                }
+                handedOut.add(grad);
                 result.put(node, grad);
                 variables.add(node);
                 continue;
@@ -47,11 +55,42 @@ final class Tape {
                 if (!in.requiresGrad()) {
                     continue;
                 }
-                NDArray g = Tensor.BACKEND.sumTo(node.rule().gradient(k, grad), in.shape());
+                NDArray g = checkedGradient(node, k, node.rule().gradient(k, grad));
+                g = Tensor.BACKEND.sumTo(g, in.shape());
                 pending.merge(in, g, (x, y) -> Tensor.BACKEND.binary(BinaryOp.ADD, x, y));
             }
         }
         return new Gradients(Collections.unmodifiableMap(result), variables);
+    }
+
+    /**
+     * Checks that a rule returned a gradient the engine can sum back to input {@code k}'s shape, so
+     * that a faulty custom rule is reported by its op's name rather than as a sumTo error.
+     */
+    private static NDArray checkedGradient(Tensor node, int k, NDArray g) {
+        Shape in = node.inputArray()[k].shape();
+        if (g == null) {
+            throw new IllegalArgumentException("backward: rule of op '" + node.op() + "' returned null for input "
+                    + k + " of shape " + in);
+        }
+        Shape gs = g.shape();
+        if (!gs.equals(in) && (in.rank() > gs.rank() || !isBroadcastOf(in, gs))) {
+            throw new IllegalArgumentException("backward: rule of op '" + node.op() + "' returned a gradient of shape "
+                    + gs + " for input " + k + " of shape " + in + " (output " + node.shape() + ")");
+        }
+        return g;
+    }
+
+    /** Whether {@code from} broadcasts to exactly {@code to}. */
+    private static boolean isBroadcastOf(Shape from, Shape to) {
+        int off = to.rank() - from.rank();
+        for (int i = 0; i < from.rank(); i++) {
+            int d = from.dim(i);
+            if (d != 1 && d != to.dim(i + off)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Post-order of the tracked nodes behind {@code root}: every node after all of its inputs. */

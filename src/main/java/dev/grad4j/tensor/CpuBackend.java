@@ -347,7 +347,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("matmul: batch dimensions differ: "
                     + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
         }
-        int batch = Math.max(batchA, batchB);
+        int batch = sa.rank() == 3 ? batchA : batchB; // not max: a 3-D operand may have batch 0
         boolean batched = sa.rank() == 3 || sb.rank() == 3;
         Shape out = batched ? Shape.of(batch, m, n) : Shape.of(m, n);
         float[] c = new float[out.size()];

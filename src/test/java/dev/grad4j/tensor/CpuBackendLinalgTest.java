@@ -38,6 +38,8 @@ class CpuBackendLinalgTest {
         {{3, 1, 4}, {4, 6}},
         {{2, 37, 19}, {19, 23}},
         {{3, 4}, {2, 4, 5}},
+        {{3, 4}, {0, 4, 5}},
+        {{0, 3, 4}, {4, 5}},
     };
 
     /** Every product with every combination of transposeA/transposeB. */

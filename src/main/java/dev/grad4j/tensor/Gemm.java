@@ -101,7 +101,6 @@ final class Gemm {
         int kcMax = (k + kBlocks - 1) / kBlocks; // equal k blocks: no thin last block
         float[] bPack = new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
         float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
-        float[] scratch = new float[mr * nr];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -111,12 +110,7 @@ final class Gemm {
                     int mc = Math.min(MC, i1 - ic);
                     packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
                     for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr);
-                        int bOff = jr * kc;
-                        for (int ir = 0; ir < mc; ir += mr) {
-                            kern.tile(kc, aPack, ir * kc, bPack, bOff,
-                                    c, co + (ic + ir) * n + jc + jr, n, Math.min(mr, mc - ir), cols, scratch);
-                        }
+                        kern.panel(kc, aPack, mc, bPack, jr * kc, c, co + ic * n + jc + jr, n, Math.min(nr, nc - jr));
                     }
                 }
             }

@@ -21,6 +21,19 @@ abstract class GemmKernels {
     abstract String name();
 
     /**
+     * Packed column panel: adds {@code op(A)[mc rows] · panel} into C for every row tile of an A
+     * block: row tile q of {@code ap} starts at {@code q*mr*kc}; the B panel of {@code cols <= nr}
+     * columns starts at {@code bOff}. The default runs {@link #tile} per row tile.
+     */
+    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols) {
+        int mr = mr();
+        float[] scratch = new float[mr * nr()];
+        for (int ir = 0; ir < mc; ir += mr) {
+            tile(kc, ap, ir * kc, bp, bOff, c, cOff + ir * ldc, ldc, Math.min(mr, mc - ir), cols, scratch);
+        }
+    }
+
+    /**
      * Packed tile: {@code C[r, j] += Σ_p ap[aOff + p*mr + r] * bp[bOff + p*nr + j]} for
      * {@code r < rows <= mr}, {@code j < cols <= nr}, {@code p < kc}. The panels are zero-padded to
      * the full tile; C is row-major with leading dimension {@code ldc}. {@code scratch} holds

@@ -65,6 +65,10 @@ public final class GradCheck {
         /**
          * Validates the settings.
          *
+         * @param step the relative finite-difference step
+         * @param absTolerance the absolute tolerance, {@code >= 0}
+         * @param relTolerance the relative tolerance, {@code >= 0}
+         * @param seed the seed of the random upstream gradient
          * @throws IllegalArgumentException if the step is not positive and finite or a tolerance is negative or NaN
          */
         public Options {
@@ -77,17 +81,33 @@ public final class GradCheck {
             }
         }
 
-        /** Returns these settings with another step. */
+        /**
+         * Returns these settings with another step.
+         *
+         * @param step the relative finite-difference step
+         * @return the new settings
+         */
         public Options withStep(double step) {
             return new Options(step, absTolerance, relTolerance, seed);
         }
 
-        /** Returns these settings with other tolerances. */
+        /**
+         * Returns these settings with other tolerances.
+         *
+         * @param absTolerance the absolute tolerance
+         * @param relTolerance the relative tolerance
+         * @return the new settings
+         */
         public Options withTolerances(double absTolerance, double relTolerance) {
             return new Options(step, absTolerance, relTolerance, seed);
         }
 
-        /** Returns these settings with another upstream seed. */
+        /**
+         * Returns these settings with another upstream seed.
+         *
+         * @param seed the seed of the random upstream gradient
+         * @return the new settings
+         */
         public Options withSeed(long seed) {
             return new Options(step, absTolerance, relTolerance, seed);
         }
@@ -111,7 +131,11 @@ public final class GradCheck {
     public record InputReport(int input, String name, Shape shape, double maxAbsError, double maxRelError,
                               int worstIndex, double analytic, double numeric, boolean passed) {
 
-        /** Returns the worst element's coordinates, such as {@code [1, 2]}. */
+        /**
+         * Returns the worst element's coordinates.
+         *
+         * @return the coordinates such as {@code [1, 2]}, or {@code none} for an empty input
+         */
         public String worstElement() {
             return worstIndex < 0 ? "none" : Arrays.toString(unflatten(worstIndex, shape));
         }
@@ -134,13 +158,22 @@ public final class GradCheck {
      */
     public record Result(List<InputReport> inputs, Options options) {
 
-        /** Copies the report list. */
+        /**
+         * Copies the report list.
+         *
+         * @param inputs the report of each input, in argument order
+         * @param options the settings used
+         */
         public Result {
             inputs = List.copyOf(inputs);
             Objects.requireNonNull(options, "gradcheck: options is null");
         }
 
-        /** Whether every element of every input is within the tolerance. */
+        /**
+         * Whether every element of every input is within the tolerance.
+         *
+         * @return true if all inputs passed
+         */
         public boolean passed() {
             for (InputReport r : inputs) {
                 if (!r.passed()) {
@@ -150,7 +183,11 @@ public final class GradCheck {
             return true;
         }
 
-        /** The largest absolute error over all inputs. */
+        /**
+         * The largest absolute error over all inputs.
+         *
+         * @return the largest {@link InputReport#maxAbsError()}, NaN if any is NaN
+         */
         public double maxAbsError() {
             double m = 0;
             for (InputReport r : inputs) {
@@ -159,7 +196,11 @@ public final class GradCheck {
             return m;
         }
 
-        /** The largest relative error over all inputs. */
+        /**
+         * The largest relative error over all inputs.
+         *
+         * @return the largest {@link InputReport#maxRelError()}, NaN if any is NaN
+         */
         public double maxRelError() {
             double m = 0;
             for (InputReport r : inputs) {
@@ -193,8 +234,12 @@ public final class GradCheck {
      * Compares analytic and numeric gradients of {@code f} at {@code inputs} with the
      * {@link Options#DEFAULTS default settings}.
      *
-     * @throws IllegalArgumentException if there are no inputs, {@code f} returns tensors of different
-     *                                  shapes for different inputs, or a backward rule is malformed
+     * @param f the function; it receives one tensor per input, in order
+     * @param inputs the point at which to differentiate; not modified
+     * @return one report per input
+     * @throws IllegalArgumentException if there are no inputs, recording is off on this thread, {@code f}
+     *                                  returns a different shape for perturbed inputs, or a backward rule
+     *                                  is malformed
      */
     public static Result check(Function<List<Tensor>, Tensor> f, NDArray... inputs) {
         return check(f, Options.DEFAULTS, inputs);
@@ -203,8 +248,13 @@ public final class GradCheck {
     /**
      * Compares analytic and numeric gradients of {@code f} at {@code inputs} with {@code options}.
      *
-     * @throws IllegalArgumentException if there are no inputs, {@code f} returns tensors of different
-     *                                  shapes for different inputs, or a backward rule is malformed
+     * @param f the function; it receives one tensor per input, in order
+     * @param options the step, tolerances and upstream seed
+     * @param inputs the point at which to differentiate; not modified
+     * @return one report per input
+     * @throws IllegalArgumentException if there are no inputs, recording is off on this thread, {@code f}
+     *                                  returns a different shape for perturbed inputs, or a backward rule
+     *                                  is malformed
      */
     public static Result check(Function<List<Tensor>, Tensor> f, Options options, NDArray... inputs) {
         Objects.requireNonNull(f, "gradcheck: function is null");
@@ -215,6 +265,10 @@ public final class GradCheck {
         }
         for (int i = 0; i < inputs.length; i++) {
             Objects.requireNonNull(inputs[i], "gradcheck: input " + i + " is null");
+        }
+        if (!Autograd.isRecording()) {
+            throw new IllegalArgumentException("gradcheck: recording is off on this thread (inside Autograd.noGrad()),"
+                    + " so there are no analytic gradients to check");
         }
 
         // Analytic gradients, recording on.
@@ -245,6 +299,9 @@ public final class GradCheck {
     /**
      * Checks {@code f} at {@code inputs} with the default settings and throws if a gradient differs.
      *
+     * @param f the function; it receives one tensor per input, in order
+     * @param inputs the point at which to differentiate; not modified
+     * @return the passing result
      * @throws AssertionError naming the input and the element index if an element is outside the tolerance
      * @throws IllegalArgumentException as {@link #check(Function, NDArray...)}
      */
@@ -255,6 +312,10 @@ public final class GradCheck {
     /**
      * Checks {@code f} at {@code inputs} with {@code options} and throws if a gradient differs.
      *
+     * @param f the function; it receives one tensor per input, in order
+     * @param options the step, tolerances and upstream seed
+     * @param inputs the point at which to differentiate; not modified
+     * @return the passing result
      * @throws AssertionError naming the input and the element index if an element is outside the tolerance
      * @throws IllegalArgumentException as {@link #check(Function, Options, NDArray...)}
      */

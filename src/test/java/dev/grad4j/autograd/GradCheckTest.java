@@ -176,6 +176,14 @@ class GradCheckTest {
     }
 
     @Test
+    void checkingInsideNoGradIsRejected() {
+        try (Autograd.Scope scope = Autograd.noGrad()) {
+            assertThatThrownBy(() -> GradCheck.check(xs -> xs.get(0).sum(), NDArray.ones(2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recording is off");
+        }
+    }
+
+    @Test
     void recordingStateIsRestoredAfterACheck() {
         GradCheck.check(xs -> xs.get(0).sum(), NDArray.ones(2));
         assertThat(Autograd.isRecording()).isTrue();

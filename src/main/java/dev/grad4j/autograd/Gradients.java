@@ -41,6 +41,7 @@ public final class Gradients {
 
     /** Returns the gradient with respect to {@code variable}, or empty if it did not influence the output. */
     public Optional<NDArray> find(Tensor variable) {
+        Objects.requireNonNull(variable, "gradients: variable is null");
         return Optional.ofNullable(byVariable.get(variable));
     }
 
@@ -49,8 +50,15 @@ public final class Gradients {
         return order;
     }
 
-    /** Returns a copy in which every gradient is multiplied by {@code factor}. */
+    /**
+     * Returns a copy in which every gradient is multiplied by {@code factor}.
+     *
+     * @throws IllegalArgumentException if {@code factor} is NaN or infinite
+     */
     public Gradients scale(float factor) {
+        if (!Float.isFinite(factor)) {
+            throw new IllegalArgumentException("gradients.scale: factor must be finite, got " + factor);
+        }
         Map<Tensor, NDArray> scaled = new IdentityHashMap<>();
         for (Tensor v : order) {
             scaled.put(v, Tensor.BACKEND.scale(byVariable.get(v), factor));

@@ -27,6 +27,7 @@ final class Tape {
                     + " depends on no variable (was it computed under Autograd.noGrad()?)");
         }
         List<Tensor> order = topologicalOrder(root);
+        boolean anomaly = Autograd.isDetectingAnomaly();
         Map<Tensor, NDArray> pending = new IdentityHashMap<>();
         pending.put(root, seed);
         Map<Tensor, NDArray> result = new IdentityHashMap<>();
@@ -56,6 +57,9 @@ final class Tape {
                     continue;
                 }
                 NDArray g = checkedGradient(node, k, node.rule().gradient(k, grad));
+                if (anomaly) {
+                    Anomaly.checkBackward(node, k, grad, g);
+                }
                 g = Tensor.BACKEND.sumTo(g, in.shape());
                 pending.merge(in, g, (x, y) -> Tensor.BACKEND.binary(BinaryOp.ADD, x, y));
             }

@@ -23,7 +23,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Binary ops broadcast their operands with NumPy rules. Shape mistakes throw an
- * {@link IllegalArgumentException} naming the op and the shapes.
+ * {@link IllegalArgumentException} naming the op and the shapes; a null operand throws a
+ * {@link NullPointerException} naming the op. Inside {@link Autograd#detectAnomaly()} an op or
+ * backward rule that produces a NaN or an infinity throws an {@link ArithmeticException} naming it.
+ *
+ * <p>Tensors are immutable apart from a variable's array, which optimizers update in place; ops
+ * only read their inputs, so one model may be evaluated from several threads at once.
  */
 public final class Tensor {
 
@@ -76,13 +81,25 @@ public final class Tensor {
      * @param value the op's output
      * @param rule the gradient for each input given the output's gradient
      * @param inputs the op's inputs, in the order {@code rule} numbers them
+     * @throws NullPointerException if an argument or an input is null
+     * @throws ArithmeticException inside {@link Autograd#detectAnomaly()}, if {@code value} holds a NaN or an infinity
      */
     public static Tensor record(String op, NDArray value, BackwardRule rule, Tensor... inputs) {
         Objects.requireNonNull(op, "Tensor.record: op is null");
         Objects.requireNonNull(value, "Tensor.record: value is null");
         Objects.requireNonNull(rule, "Tensor.record: rule is null");
+        Objects.requireNonNull(inputs, "Tensor.record: inputs is null");
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                throw new NullPointerException("Tensor.record: input " + i + " of op '" + op + "' is null");
+            }
+        }
+        boolean[] flags = Autograd.flags(); // one per-thread lookup per op
+        if (flags[Autograd.ANOMALY]) {
+            Anomaly.checkForward(op, value, inputs);
+        }
         boolean track = false;
-        if (Autograd.isRecording()) {
+        if (flags[Autograd.RECORDING]) {
             for (Tensor in : inputs) {
                 track |= in.requiresGrad;
             }
@@ -150,7 +167,7 @@ public final class Tensor {
 
     /** {@code this + other}, broadcast. */
     public Tensor add(Tensor other) {
-        return ElementwiseOps.add(this, other);
+        return ElementwiseOps.add(this, Objects.requireNonNull(other, "add: other is null"));
     }
 
     /** {@code this + c}. */
@@ -160,12 +177,12 @@ public final class Tensor {
 
     /** {@code this - other}, broadcast. */
     public Tensor sub(Tensor other) {
-        return ElementwiseOps.sub(this, other);
+        return ElementwiseOps.sub(this, Objects.requireNonNull(other, "sub: other is null"));
     }
 
     /** {@code this * other} elementwise, broadcast. */
     public Tensor mul(Tensor other) {
-        return ElementwiseOps.mul(this, other);
+        return ElementwiseOps.mul(this, Objects.requireNonNull(other, "mul: other is null"));
     }
 
     /** {@code this * c}. */
@@ -175,12 +192,12 @@ public final class Tensor {
 
     /** {@code this / other} elementwise, broadcast. */
     public Tensor div(Tensor other) {
-        return ElementwiseOps.div(this, other);
+        return ElementwiseOps.div(this, Objects.requireNonNull(other, "div: other is null"));
     }
 
     /** Elementwise {@code max(this, other)}, broadcast; ties split the gradient equally. */
     public Tensor maximum(Tensor other) {
-        return ElementwiseOps.maximum(this, other);
+        return ElementwiseOps.maximum(this, Objects.requireNonNull(other, "maximum: other is null"));
     }
 
     /** {@code -this}. */
@@ -247,7 +264,7 @@ public final class Tensor {
      * {@code [b, m, k] @ [k, n]}.
      */
     public Tensor matmul(Tensor other) {
-        return LinalgOps.matmul(this, other);
+        return LinalgOps.matmul(this, Objects.requireNonNull(other, "matmul: other is null"));
     }
 
     /**
@@ -255,7 +272,7 @@ public final class Tensor {
      * weight {@code [out, in]}, bias {@code [out]} or {@code null}; result {@code [batch, out]}.
      */
     public Tensor linear(Tensor weight, Tensor bias) {
-        return LinalgOps.linear(this, weight, bias);
+        return LinalgOps.linear(this, Objects.requireNonNull(weight, "linear: weight is null"), bias);
     }
 
     // ---- shape --------------------------------------------------------------------------------
@@ -267,7 +284,7 @@ public final class Tensor {
 
     /** The same elements with new dimensions; one may be {@code -1} and is inferred. */
     public Tensor reshape(int... dims) {
-        return ShapeOps.reshape(this, dims);
+        return ShapeOps.reshape(this, Objects.requireNonNull(dims, "reshape: dims is null"));
     }
 
     // ---- reductions ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
+import java.util.Objects;
+
 /**
  * The logSoftmax module along one axis: {@code x_i - log(sum_j exp(x_j))},
  * finite for any finite input. Any shape of rank at least 1; no parameters.
@@ -25,7 +27,7 @@ public final class LogSoftmax implements Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return x.logSoftmax(axis);
+        return Objects.requireNonNull(x, "LogSoftmax: input is null").logSoftmax(axis);
     }
 
     /** The axis along which it normalises. */

@@ -2,6 +2,8 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
+import java.util.Objects;
+
 /**
  * The activation module: {@code max(x, 0)} elementwise; its gradient is 0 at 0, as in PyTorch.
  * Any shape; no parameters.
@@ -15,7 +17,7 @@ public final class ReLU implements Module {
     /** Returns {@code x.relu()}, same shape as {@code x}. */
     @Override
     public Tensor forward(Tensor x) {
-        return x.relu();
+        return Objects.requireNonNull(x, "ReLU: input is null").relu();
     }
 
     /** {@code ReLU}. */

@@ -34,6 +34,7 @@ public final class Sequential implements Module {
     /** Passes {@code x} through every module in order. */
     @Override
     public Tensor forward(Tensor x) {
+        Objects.requireNonNull(x, "Sequential: input is null");
         Tensor y = x;
         for (Module m : modules) {
             y = m.forward(y);
@@ -57,6 +58,10 @@ public final class Sequential implements Module {
      * @throws IndexOutOfBoundsException if there is no such child
      */
     public Module get(int index) {
+        if (index < 0 || index >= modules.size()) {
+            throw new IndexOutOfBoundsException("Sequential.get: index " + index + " out of range for "
+                    + modules.size() + " modules");
+        }
         return modules.get(index);
     }
 

@@ -2,6 +2,8 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
+import java.util.Objects;
+
 /**
  * The activation module: the logistic function {@code 1 / (1 + e^-x)} elementwise.
  * Any shape; no parameters.
@@ -15,7 +17,7 @@ public final class Sigmoid implements Module {
     /** Returns {@code x.sigmoid()}, same shape as {@code x}. */
     @Override
     public Tensor forward(Tensor x) {
-        return x.sigmoid();
+        return Objects.requireNonNull(x, "Sigmoid: input is null").sigmoid();
     }
 
     /** {@code Sigmoid}. */

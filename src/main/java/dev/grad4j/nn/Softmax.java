@@ -2,6 +2,8 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
+import java.util.Objects;
+
 /**
  * The softmax module along one axis: {@code exp(x_i) / sum_j exp(x_j)},
  * finite for any finite input. Any shape of rank at least 1; no parameters.
@@ -25,7 +27,7 @@ public final class Softmax implements Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return x.softmax(axis);
+        return Objects.requireNonNull(x, "Softmax: input is null").softmax(axis);
     }
 
     /** The axis along which it normalises. */

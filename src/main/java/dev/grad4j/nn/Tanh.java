@@ -2,6 +2,8 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
+import java.util.Objects;
+
 /**
  * The activation module: the hyperbolic tangent elementwise.
  * Any shape; no parameters.
@@ -15,7 +17,7 @@ public final class Tanh implements Module {
     /** Returns {@code x.tanh()}, same shape as {@code x}. */
     @Override
     public Tensor forward(Tensor x) {
-        return x.tanh();
+        return Objects.requireNonNull(x, "Tanh: input is null").tanh();
     }
 
     /** {@code Tanh}. */

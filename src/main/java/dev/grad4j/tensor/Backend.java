@@ -2,8 +2,10 @@ package dev.grad4j.tensor;
 
 /**
  * The numeric operations on {@link NDArray}s. Every method validates its arguments and throws an
- * {@link IllegalArgumentException} naming the operation and the shapes; results are new arrays
- * unless the method says it updates an argument in place.
+ * {@link IllegalArgumentException} naming the operation and the shapes (or, for a null array, a
+ * {@link NullPointerException} naming the operation); the in-place updates also reject non-finite
+ * hyperparameters, so a bad call never leaves a half-updated or NaN-filled array. Results are new
+ * arrays unless the method says it updates an argument in place.
  *
  * <p>{@link #cpu()} returns the implementation on primitive float arrays. Autograd and the layers
  * above it compute only through this interface, so another backend can be added without

@@ -22,6 +22,7 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray unary(UnaryOp op, NDArray x) {
         Objects.requireNonNull(op, "unary: op is null");
+        Objects.requireNonNull(x, "unary: x is null");
         float[] y = new float[x.size()];
         float[] xd = x.data;
         KernelPool.forRange(y.length, GRAIN, (from, to) -> Kernels.ELEMENTWISE.unary(op, xd, y, from, to));
@@ -30,6 +31,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray unaryBackward(UnaryOp op, NDArray grad, NDArray x, NDArray y) {
+        Objects.requireNonNull(op, "unary backward: op is null");
+        requireNonNull(op.label() + " backward", grad, x, y);
         requireSameShape(op.label() + " backward", grad, x);
         requireSameShape(op.label() + " backward", grad, y);
         float[] r = new float[grad.size()];
@@ -43,6 +46,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray pow(NDArray x, float exponent) {
+        Objects.requireNonNull(x, "pow: x is null");
         requireFinite("pow", "exponent", exponent);
         float[] y = new float[x.size()];
         Kernels.ELEMENTWISE.pow(x.data, y, 0, y.length, exponent);
@@ -51,6 +55,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray powBackward(NDArray grad, NDArray x, float exponent) {
+        requireNonNull("pow backward", grad, x);
         requireSameShape("pow backward", grad, x);
         float[] r = new float[x.size()];
         Kernels.ELEMENTWISE.powBackward(grad.data, x.data, r, 0, r.length, exponent);
@@ -60,6 +65,7 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray binary(BinaryOp op, NDArray a, NDArray b) {
         Objects.requireNonNull(op, "binary: op is null");
+        requireNonNull(op.label(), a, b);
         Shape out = Shape.broadcast(op.label(), a.shape(), b.shape());
         float[] r = new float[out.size()];
         if (r.length == 0) {
@@ -108,6 +114,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray scale(NDArray x, float s) {
+        Objects.requireNonNull(x, "scale: x is null");
         float[] y = new float[x.size()];
         Kernels.ELEMENTWISE.scale(x.data, y, 0, y.length, s);
         return new NDArray(y, x.shape());
@@ -117,6 +124,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray transpose(NDArray x, int dim0, int dim1) {
+        Objects.requireNonNull(x, "transpose: x is null");
         Shape s = x.shape();
         if (s.rank() < 2) {
             throw new IllegalArgumentException("transpose: needs at least 2 dimensions, got shape " + s);
@@ -138,6 +146,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray broadcastTo(NDArray x, Shape shape) {
+        Objects.requireNonNull(x, "broadcastTo: x is null");
+        Objects.requireNonNull(shape, "broadcastTo: shape is null");
         Shape b = Shape.broadcast("broadcastTo", x.shape(), shape);
         if (!b.equals(shape)) {
             throw new IllegalArgumentException("broadcastTo: cannot broadcast " + x.shape() + " to " + shape);
@@ -152,6 +162,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray sumTo(NDArray x, Shape shape) {
+        Objects.requireNonNull(x, "sumTo: x is null");
+        Objects.requireNonNull(shape, "sumTo: shape is null");
         Shape from = x.shape();
         if (from.equals(shape)) {
             return x;
@@ -175,6 +187,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray sum(NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, "sum: x is null");
         boolean[] reduced = reducedAxes("sum", x.shape(), axes);
         Shape out = reducedShape(x.shape(), reduced, keepDim);
         float[] r = new float[out.size()];
@@ -188,6 +201,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray mean(NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, "mean: x is null");
         boolean[] reduced = reducedAxes("mean", x.shape(), axes);
         long count = groupSize(x.shape(), reduced);
         if (count == 0) {
@@ -204,6 +218,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray max(NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, "max: x is null");
         boolean[] reduced = reducedAxes("max", x.shape(), axes);
         Shape out = reducedShape(x.shape(), reduced, keepDim);
         if (groupSize(x.shape(), reduced) == 0 && out.size() > 0) {
@@ -279,6 +294,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static NDArray softmaxFamily(String op, NDArray x, int axis, boolean log) {
+        requireNonNull(op, x);
         int[] oni = outerNInner(op, x.shape(), axis);
         float[] y = new float[x.size()];
         ReduceKernels.softmax(x.data, y, oni[0], oni[1], oni[2], log);
@@ -296,6 +312,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static NDArray softmaxFamilyBackward(String op, NDArray grad, NDArray y, int axis, boolean log) {
+        requireNonNull(op, grad, y);
         requireSameShape(op, grad, y);
         int[] oni = outerNInner(op, y.shape(), axis);
         float[] r = new float[y.size()];
@@ -327,6 +344,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray matmul(NDArray a, boolean transposeA, NDArray b, boolean transposeB) {
+        requireNonNull("matmul", a, b);
         Shape sa = a.shape();
         Shape sb = b.shape();
         if (sa.rank() < 2 || sa.rank() > 3 || sb.rank() < 2 || sb.rank() > 3) {
@@ -371,6 +389,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        requireNonNull("linear", x, weight); // bias may be null
         Shape sx = x.shape();
         Shape sw = weight.shape();
         if (sw.rank() != 2) {
@@ -411,18 +430,26 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void assign(NDArray target, NDArray source) {
+        requireNonNull("assign", target, source);
         requireSameShape("assign", target, source);
         System.arraycopy(source.data, 0, target.data, 0, source.data.length);
     }
 
     @Override
     public void scaleInPlace(NDArray x, float s) {
+        Objects.requireNonNull(x, "scaleInPlace: x is null");
+        requireFinite("scaleInPlace", "factor", s);
         Kernels.ELEMENTWISE.scale(x.data, x.data, 0, x.data.length, s);
     }
 
     @Override
     public void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first, float lr, float momentum,
                         float dampening, boolean nesterov, float weightDecay) {
+        requireNonNull("sgd", param, grad);
+        requireFinite("sgd", "lr", lr);
+        requireFinite("sgd", "momentum", momentum);
+        requireFinite("sgd", "dampening", dampening);
+        requireFinite("sgd", "weight decay", weightDecay);
         requireSameShape("sgd", param, grad);
         if (momentum != 0f) {
             Objects.requireNonNull(buffer, "sgd: momentum buffer is null");
@@ -435,6 +462,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t, float lr,
                          float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
+        requireNonNull("adam", param, grad, m, v); // vMax is null without AMSGrad
+        requireFinite("adam", "lr", lr);
+        requireFinite("adam", "beta1", beta1);
+        requireFinite("adam", "beta2", beta2);
+        requireFinite("adam", "eps", eps);
+        requireFinite("adam", "weight decay", weightDecay);
         requireSameShape("adam", param, grad);
         requireSameShape("adam", param, m);
         requireSameShape("adam", param, v);
@@ -460,6 +493,15 @@ public final class CpuBackend implements Backend {
     private static void requireSameShape(String op, NDArray a, NDArray b) {
         if (!a.shape().equals(b.shape())) {
             throw new IllegalArgumentException(op + ": shapes differ: " + a.shape() + " and " + b.shape());
+        }
+    }
+
+    /** Throws a {@link NullPointerException} naming {@code op} and the position of the first null array. */
+    private static void requireNonNull(String op, NDArray... arrays) {
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] == null) {
+                throw new NullPointerException(op + ": array argument " + (i + 1) + " of " + arrays.length + " is null");
+            }
         }
     }
 

@@ -114,6 +114,7 @@ public final class NDArray {
      * @throws IllegalArgumentException if the number of coordinates differs from the rank or one is out of range
      */
     public float get(int... index) {
+        Objects.requireNonNull(index, "get: index is null");
         if (index.length != shape.rank()) {
             throw new IllegalArgumentException("get: " + index.length + " indices for shape " + shape);
         }
@@ -152,6 +153,7 @@ public final class NDArray {
      * @throws IllegalArgumentException if {@code dst} has no room for {@link #size()} elements at {@code offset}
      */
     public void copyTo(float[] dst, int offset) {
+        Objects.requireNonNull(dst, "copyTo: dst is null");
         if (offset < 0 || offset > dst.length - data.length) {
             throw new IllegalArgumentException("copyTo: " + data.length + " elements do not fit in float["
                     + dst.length + "] at offset " + offset);
@@ -175,6 +177,7 @@ public final class NDArray {
     }
 
     static Shape inferShape(String op, Shape from, int... dims) {
+        Objects.requireNonNull(dims, op + ": dims is null");
         int infer = -1;
         long known = 1;
         for (int i = 0; i < dims.length; i++) {

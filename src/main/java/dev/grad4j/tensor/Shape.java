@@ -119,6 +119,9 @@ public final class Shape {
      * @throws IllegalArgumentException if the shapes cannot be broadcast together
      */
     public static Shape broadcast(String op, Shape a, Shape b) {
+        if (a == null || b == null) {
+            throw new NullPointerException(op + ": shape is null: " + a + " and " + b);
+        }
         if (a.equals(b)) {
             return a;
         }

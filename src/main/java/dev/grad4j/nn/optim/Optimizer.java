@@ -76,13 +76,15 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates every parameter that has a gradient in {@code gradients}, in place.
+     * Updates every parameter that has a gradient in {@code gradients}, in place. All gradients are
+     * checked before any parameter changes, so a rejected step leaves the model as it was.
      *
      * @throws IllegalArgumentException if a gradient's shape differs from its parameter's
      */
     public final void step(Gradients gradients) {
         Objects.requireNonNull(gradients, name + ".step: gradients is null");
-        for (int i = 0; i < parameters.size(); i++) {
+        NDArray[] grads = new NDArray[parameters.size()];
+        for (int i = 0; i < grads.length; i++) {
             Tensor p = parameters.get(i);
             Optional<NDArray> g = gradients.find(p);
             if (g.isPresent()) {
@@ -90,7 +92,12 @@ public abstract class Optimizer {
                     throw new IllegalArgumentException(name + ".step: gradient " + g.get().shape()
                             + " differs from parameter " + i + " " + p.shape());
                 }
-                update(i, p.value(), g.get(), learningRate);
+                grads[i] = g.get();
+            }
+        }
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] != null) {
+                update(i, parameters.get(i).value(), grads[i], learningRate);
             }
         }
     }

@@ -37,13 +37,15 @@ final class LinalgOps {
         int in = wv.shape().dim(1);
         int out = wv.shape().dim(0);
         int rows = leadingSize(xv.shape()); // x viewed as [rows, in], also when in or out is 0
+        boolean flat = xv.shape().rank() == 2; // the common [batch, in]: no reshaping copies
         BackwardRule rule = (i, g) -> {
-            NDArray g2 = g.reshape(rows, out);
+            NDArray g2 = flat ? g : g.reshape(rows, out);
             switch (i) {
                 case 0:
-                    return BACKEND.matmul(g2, wv).reshape(xv.shape().toArray()); // dx = G W
+                    NDArray dx = BACKEND.matmul(g2, wv); // dx = G W
+                    return flat ? dx : dx.reshape(xv.shape().toArray());
                 case 1:
-                    return BACKEND.matmul(g2, true, xv.reshape(rows, in), false); // dW = Gᵀ x
+                    return BACKEND.matmul(g2, true, flat ? xv : xv.reshape(rows, in), false); // dW = Gᵀ x
                 default:
                     return BACKEND.sum(g2, new int[] {0}, false); // db = Σ_rows G
             }

@@ -19,6 +19,11 @@ final class Gemm {
     private static final int NC = 2048;
     /** Up to this many rows of A, the unpacked kernels run. */
     private static final int SMALL_M = 16;
+    /**
+     * Up to this many rows, {@code A Bᵀ} runs as dot products of rows, which needs no packing;
+     * transposing B into panels costs more than it saves below this (measured on the MLP layers).
+     */
+    private static final int DOT_M = 48;
     /** Below this many multiply-adds one thread does the whole product. */
     private static final long PARALLEL_MIN_FMAS = 1L << 18;
 
@@ -47,7 +52,7 @@ final class Gemm {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        if (tb && !ta && (m <= SMALL_M || n < kern.nr())) {
+        if (tb && !ta && (m <= DOT_M || n < kern.nr())) {
             // Dot products of rows of A with rows of B: split the rows of C, or its columns if few rows.
             if (m >= parts * 4) {
                 KernelPool.run(parts, part -> {

@@ -235,55 +235,85 @@ final class VectorGemmKernels extends GemmKernels {
     @Override
     void rowsDotRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                      float[] c, int cOff, int ldc) {
-        int kv = k - k % L;
-        for (int i = 0; i < m; i++) {
-            int ai = aOff + i * k;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                int b0 = bOff + j * k;
-                int b1 = b0 + k;
-                int b2 = b1 + k;
-                int b3 = b2 + k;
-                FloatVector s0 = FloatVector.zero(S);
-                FloatVector s1 = s0;
-                FloatVector s2 = s0;
-                FloatVector s3 = s0;
-                for (int p = 0; p < kv; p += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, ai + p);
-                    s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-                    s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
-                    s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
-                    s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
-                }
-                float t0 = s0.reduceLanes(VectorOperators.ADD);
-                float t1 = s1.reduceLanes(VectorOperators.ADD);
-                float t2 = s2.reduceLanes(VectorOperators.ADD);
-                float t3 = s3.reduceLanes(VectorOperators.ADD);
-                for (int p = kv; p < k; p++) {
-                    float x = a[ai + p];
-                    t0 = Math.fma(x, b[b0 + p], t0);
-                    t1 = Math.fma(x, b[b1 + p], t1);
-                    t2 = Math.fma(x, b[b2 + p], t2);
-                    t3 = Math.fma(x, b[b3 + p], t3);
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] += t0;
-                c[ci + 1] += t1;
-                c[ci + 2] += t2;
-                c[ci + 3] += t3;
+        // Four rows of B stay in L1 while every row of A streams past them, two rows at a time:
+        // 6 loads feed 8 FMAs. Each dot product is the same sequence of vector FMAs, lane
+        // reduction and scalar tail whichever block computes it, so results do not depend on m.
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                dot2x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc);
             }
-            for (; j < n; j++) {
-                int bj = bOff + j * k;
-                FloatVector s = FloatVector.zero(S);
-                for (int p = 0; p < kv; p += L) {
-                    s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+            for (; i < m; i++) {
+                for (int jj = j; jj < j + 4; jj++) {
+                    c[cOff + i * ldc + jj] += dot(k, a, aOff + i * k, b, bOff + jj * k);
                 }
-                float t = s.reduceLanes(VectorOperators.ADD);
-                for (int p = kv; p < k; p++) {
-                    t = Math.fma(a[ai + p], b[bj + p], t);
-                }
-                c[cOff + i * ldc + j] += t;
             }
         }
+        for (; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                c[cOff + i * ldc + j] += dot(k, a, aOff + i * k, b, bOff + j * k);
+            }
+        }
+    }
+
+    /** Adds the 2 x 4 dot products of rows {@code a0, a0+k} of A with rows {@code b0..b0+3k} of B into C. */
+    private static void dot2x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, int ldc) {
+        int kv = k - k % L;
+        int a1 = a0 + k;
+        int b1 = b0 + k;
+        int b2 = b1 + k;
+        int b3 = b2 + k;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+            FloatVector w = FloatVector.fromArray(S, b, b0 + p);
+            s00 = x0.fma(w, s00);
+            s10 = x1.fma(w, s10);
+            w = FloatVector.fromArray(S, b, b1 + p);
+            s01 = x0.fma(w, s01);
+            s11 = x1.fma(w, s11);
+            w = FloatVector.fromArray(S, b, b2 + p);
+            s02 = x0.fma(w, s02);
+            s12 = x1.fma(w, s12);
+            w = FloatVector.fromArray(S, b, b3 + p);
+            s03 = x0.fma(w, s03);
+            s13 = x1.fma(w, s13);
+        }
+        c[ci] += tail(k, kv, a, a0, b, b0, s00.reduceLanes(VectorOperators.ADD));
+        c[ci + 1] += tail(k, kv, a, a0, b, b1, s01.reduceLanes(VectorOperators.ADD));
+        c[ci + 2] += tail(k, kv, a, a0, b, b2, s02.reduceLanes(VectorOperators.ADD));
+        c[ci + 3] += tail(k, kv, a, a0, b, b3, s03.reduceLanes(VectorOperators.ADD));
+        c[ci + ldc] += tail(k, kv, a, a1, b, b0, s10.reduceLanes(VectorOperators.ADD));
+        c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, s11.reduceLanes(VectorOperators.ADD));
+        c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, s12.reduceLanes(VectorOperators.ADD));
+        c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, s13.reduceLanes(VectorOperators.ADD));
+    }
+
+    /** One dot product of length k, computed exactly as {@link #dot2x4} computes each of its eight. */
+    private static float dot(int k, float[] a, int ai, float[] b, int bi) {
+        int kv = k - k % L;
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
+        }
+        return tail(k, kv, a, ai, b, bi, s.reduceLanes(VectorOperators.ADD));
+    }
+
+    /** Adds the products past the last full vector to a reduced partial sum. */
+    private static float tail(int k, int kv, float[] a, int ai, float[] b, int bi, float sum) {
+        float t = sum;
+        for (int p = kv; p < k; p++) {
+            t = Math.fma(a[ai + p], b[bi + p], t);
+        }
+        return t;
     }
 }

@@ -55,7 +55,7 @@ public final class DeterministicRun {
     static Map<String, String> fingerprints(long seed, int steps) {
         Map<String, String> out = new LinkedHashMap<>();
         ops(seed, out);
-        training(seed, steps, out);
+        out.putAll(training(seed, steps));
         return out;
     }
 
@@ -129,7 +129,9 @@ public final class DeterministicRun {
 
     // ---- a whole training run ---------------------------------------------------------------
 
-    private static void training(long seed, int steps, Map<String, String> out) {
+    /** Fingerprints of a seeded training run: losses, gradient norms, parameters, Adam state, evaluation. */
+    static Map<String, String> training(long seed, int steps) {
+        Map<String, String> out = new LinkedHashMap<>();
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int n = 1024;
         int in = 32;
@@ -164,6 +166,7 @@ public final class DeterministicRun {
         try (Autograd.Scope scope = Autograd.noGrad()) {
             out.put("train.eval", fingerprint(model.forward(Tensor.constant(x)).value()));
         }
+        return out;
     }
 
     static int[] argmaxRows(NDArray logits, int classes) {

@@ -15,13 +15,15 @@ import java.util.Set;
 /**
  * The backward walk: orders the recorded graph behind an output topologically and applies each
  * op's rule in reverse, summing broadcast gradients back to each input's shape in one place.
+ * Unless the graph is retained, each node is released as soon as its gradient has been passed on,
+ * so the arrays its rule saved can be collected while the walk goes on.
  */
 final class Tape {
 
     private Tape() {
     }
 
-    static Gradients backward(Tensor root, NDArray seed) {
+    static Gradients backward(Tensor root, NDArray seed, boolean retainGraph) {
         if (!root.requiresGrad()) {
             throw new IllegalArgumentException("backward: output " + root
                     + " depends on no variable (was it computed under Autograd.noGrad()?)");
@@ -34,7 +36,7 @@ final class Tape {
         List<Tensor> variables = new ArrayList<>();
         Set<NDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = order.size() - 1; i >= 0; i--) {
-            Tensor node = order.get(i);
+            Tensor node = order.set(i, null);
             NDArray grad = pending.remove(node);
             if (grad == null) {
                 continue;
@@ -62,6 +64,9 @@ final class Tape {
                 }
                 g = Tensor.BACKEND.sumTo(g, in.shape());
                 pending.merge(in, g, (x, y) -> Tensor.BACKEND.binary(BinaryOp.ADD, x, y));
+            }
+            if (!retainGraph) {
+                node.release();
             }
         }
         return new Gradients(Collections.unmodifiableMap(result), variables);
@@ -108,6 +113,11 @@ final class Tape {
         visited.add(root);
         while (!nodes.isEmpty()) {
             Tensor node = nodes.peek();
+            if (node.isReleased()) {
+                throw new IllegalArgumentException("backward: the graph through op '" + node.op() + "' (output "
+                        + node.shape() + ") was released by an earlier backward; pass retainGraph = true to"
+                        + " backward(upstream, retainGraph) to run backward through a graph more than once");
+            }
             int k = next.pop();
             Tensor[] inputs = node.inputArray();
             while (k < inputs.length && (!inputs[k].requiresGrad() || visited.contains(inputs[k]))) {

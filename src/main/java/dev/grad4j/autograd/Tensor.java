@@ -38,8 +38,9 @@ public final class Tensor {
     private final NDArray value;
     private final String name;
     private final String op;
-    private final Tensor[] inputs;
-    private final BackwardRule rule;
+    /** The recorded inputs and rule; dropped by {@link #release()} once backward has used them. */
+    private Tensor[] inputs;
+    private BackwardRule rule;
     private final boolean requiresGrad;
 
     private Tensor(NDArray value, String name, String op, Tensor[] inputs, BackwardRule rule, boolean requiresGrad) {
@@ -136,7 +137,10 @@ public final class Tensor {
         return op;
     }
 
-    /** The recorded inputs of the op that made this tensor (empty for leaves and untracked results). */
+    /**
+     * The recorded inputs of the op that made this tensor (empty for leaves, untracked results, and
+     * results whose graph a backward has released).
+     */
     public List<Tensor> inputs() {
         return List.of(inputs);
     }
@@ -157,6 +161,20 @@ public final class Tensor {
 
     BackwardRule rule() {
         return rule;
+    }
+
+    /** Whether this is a recorded op result whose inputs and rule an earlier backward released. */
+    boolean isReleased() {
+        return requiresGrad && name == null && rule == null;
+    }
+
+    /**
+     * Drops the recorded inputs and backward rule, and with them the arrays the rule saved: called
+     * by the backward walk once this node's gradient has been passed on. The value stays.
+     */
+    void release() {
+        inputs = NO_INPUTS;
+        rule = null;
     }
 
     Tensor[] inputArray() {
@@ -322,31 +340,53 @@ public final class Tensor {
     // ---- backward -----------------------------------------------------------------------------
 
     /**
-     * Computes the gradient of this scalar with respect to every variable it depends on.
+     * Computes the gradient of this scalar with respect to every variable it depends on, then
+     * releases the recorded graph behind it (as PyTorch's default {@code retain_graph=False}): each
+     * op's saved arrays are dropped as soon as its gradient has been passed on, so memory is
+     * returned during the walk. Values of tensors you hold stay readable.
      *
-     * @throws IllegalArgumentException if this tensor has more than one element or depends on no variable
+     * @return the gradient of every variable this tensor depends on
+     * @throws IllegalArgumentException if this tensor has more than one element, depends on no
+     *     variable, or its graph was released by an earlier backward
      */
     public Gradients backward() {
         if (value.size() != 1) {
             throw new IllegalArgumentException("backward: output must have one element, got shape "
                     + shape() + "; pass an upstream gradient with backward(NDArray)");
         }
-        return Tape.backward(this, NDArray.full(1f, shape().toArray()));
+        return Tape.backward(this, NDArray.full(1f, shape().toArray()), false);
     }
 
     /**
      * Computes the gradients of {@code sum(this * upstream)}: backward seeded with {@code upstream},
-     * which must have this tensor's shape.
+     * which must have this tensor's shape; then releases the graph, as {@link #backward()} does.
      *
-     * @throws IllegalArgumentException if the shapes differ or this tensor depends on no variable
+     * @param upstream the gradient of some scalar with respect to this tensor, of this tensor's shape
+     * @return the gradient of every variable this tensor depends on
+     * @throws IllegalArgumentException if the shapes differ, this tensor depends on no variable, or
+     *     its graph was released by an earlier backward
      */
     public Gradients backward(NDArray upstream) {
+        return backward(upstream, false);
+    }
+
+    /**
+     * As {@link #backward(NDArray)}; with {@code retainGraph} the recorded graph is kept, so that
+     * backward can run through it again (PyTorch's {@code retain_graph=True}).
+     *
+     * @param upstream the gradient of some scalar with respect to this tensor, of this tensor's shape
+     * @param retainGraph keep the graph for another backward instead of releasing it
+     * @return the gradient of every variable this tensor depends on
+     * @throws IllegalArgumentException if the shapes differ, this tensor depends on no variable, or
+     *     its graph was released by an earlier backward
+     */
+    public Gradients backward(NDArray upstream, boolean retainGraph) {
         Objects.requireNonNull(upstream, "backward: upstream is null");
         if (!upstream.shape().equals(shape())) {
             throw new IllegalArgumentException("backward: upstream shape " + upstream.shape()
                     + " differs from output shape " + shape());
         }
-        return Tape.backward(this, upstream);
+        return Tape.backward(this, upstream, retainGraph);
     }
 
     /** Describes the tensor: {@code Tensor[w, var, [2, 3]]}. */

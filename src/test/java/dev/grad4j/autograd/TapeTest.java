@@ -86,7 +86,7 @@ class TapeTest {
         Tensor w = Tensor.var("w", Inputs.randn(5, 5, 4));
         Tensor b = Tensor.var("b", Inputs.randn(6, 5));
         Tensor loss = x.linear(w, b).tanh().logSoftmax(1).mean();
-        Gradients g1 = loss.backward();
+        Gradients g1 = loss.backward(NDArray.scalar(1f), true);
         Gradients g2 = loss.backward();
         Gradients g3 = x.linear(w, b).tanh().logSoftmax(1).mean().backward();
         for (Tensor v : List.of(x, w, b)) {
@@ -94,6 +94,42 @@ class TapeTest {
             assertThat(g3.wrt(v)).isEqualTo(g1.wrt(v));
         }
         assertThat(g1.variables()).containsExactlyElementsOf(g2.variables());
+    }
+
+    @Test
+    void backwardReleasesTheGraphUnlessRetained() {
+        Tensor x = Tensor.var("x", NDArray.of(new float[] {1, 2, 3}, 3));
+        Tensor h = x.mul(x);
+        Tensor loss = h.sum();
+        assertThat(loss.backward().wrt(x).toArray()).containsExactly(2, 4, 6);
+        assertThat(loss.inputs()).as("released").isEmpty();
+        assertThat(h.inputs()).as("released").isEmpty();
+        assertThat(loss.item()).as("values stay readable").isEqualTo(14f);
+        assertThat(h.value().toArray()).containsExactly(1, 4, 9);
+        assertThatThrownBy(loss::backward).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backward: the graph through op 'sum' (output []) was released by an earlier backward")
+                .hasMessageContaining("retainGraph");
+        // a new graph over a released intermediate cannot reach the variable either
+        assertThatThrownBy(() -> h.mul(2f).sum().backward()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the graph through op 'mul' (output [3]) was released");
+        // variables are leaves and are never released
+        assertThat(x.mul(3f).sum().backward().wrt(x).toArray()).containsExactly(3, 3, 3);
+    }
+
+    @Test
+    void aRetainedGraphRunsBackwardAgainWithEqualResults() {
+        Tensor x = Tensor.var("x", NDArray.of(new float[] {1, 2, 3}, 3));
+        Tensor h = x.mul(x);
+        Tensor y = h.mul(h);
+        NDArray up = NDArray.of(new float[] {1, -1, 0.5f}, 3);
+        NDArray first = y.backward(up, true).wrt(x);
+        assertThat(y.inputs()).hasSize(2);
+        NDArray second = y.backward(up, true).wrt(x);
+        NDArray third = y.backward(up).wrt(x);
+        assertThat(second).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        assertThat(first.toArray()).containsExactly(4, -32, 54);
+        assertThat(y.inputs()).isEmpty();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.grad4j.tensor;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +17,20 @@ final class VectorGemmKernels extends GemmKernels {
     private static final int L = S.length();
     private static final int MR = 6;
     private static final int NR = 2 * L;
+    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sum}. */
+    private static final List<VectorShuffle<Float>> HALVES = halves();
+    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(S, 8, 1, true);
+    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(S, 4, 1, true);
+    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(S, 1, 1, true);
+
+    private static List<VectorShuffle<Float>> halves() {
+        List<VectorShuffle<Float>> out = new ArrayList<>();
+        for (int shift = L / 2; shift >= 1; shift /= 2) {
+            out.add(VectorShuffle.iota(S, shift, 1, true));
+        }
+        return List.copyOf(out);
+    }
 
     @Override
     int mr() {
@@ -288,14 +305,14 @@ final class VectorGemmKernels extends GemmKernels {
             s03 = x0.fma(w, s03);
             s13 = x1.fma(w, s13);
         }
-        c[ci] += tail(k, kv, a, a0, b, b0, s00.reduceLanes(VectorOperators.ADD));
-        c[ci + 1] += tail(k, kv, a, a0, b, b1, s01.reduceLanes(VectorOperators.ADD));
-        c[ci + 2] += tail(k, kv, a, a0, b, b2, s02.reduceLanes(VectorOperators.ADD));
-        c[ci + 3] += tail(k, kv, a, a0, b, b3, s03.reduceLanes(VectorOperators.ADD));
-        c[ci + ldc] += tail(k, kv, a, a1, b, b0, s10.reduceLanes(VectorOperators.ADD));
-        c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, s11.reduceLanes(VectorOperators.ADD));
-        c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, s12.reduceLanes(VectorOperators.ADD));
-        c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, s13.reduceLanes(VectorOperators.ADD));
+        c[ci] += tail(k, kv, a, a0, b, b0, sum(s00));
+        c[ci + 1] += tail(k, kv, a, a0, b, b1, sum(s01));
+        c[ci + 2] += tail(k, kv, a, a0, b, b2, sum(s02));
+        c[ci + 3] += tail(k, kv, a, a0, b, b3, sum(s03));
+        c[ci + ldc] += tail(k, kv, a, a1, b, b0, sum(s10));
+        c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, sum(s11));
+        c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, sum(s12));
+        c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, sum(s13));
     }
 
     /** One dot product of length k, computed exactly as {@link #dot2x4} computes each of its eight. */
@@ -305,7 +322,36 @@ final class VectorGemmKernels extends GemmKernels {
         for (int p = 0; p < kv; p += L) {
             s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
         }
-        return tail(k, kv, a, ai, b, bi, s.reduceLanes(VectorOperators.ADD));
+        return tail(k, kv, a, ai, b, bi, sum(s));
+    }
+
+    /**
+     * The sum of the lanes in a fixed order: a tree of lane rotations and lanewise adds. Unlike
+     * {@code reduceLanes(ADD)}, whose order is unspecified and differs between the compiled
+     * intrinsic and the interpreted fallback, this gives the same float whichever runs, so results
+     * do not depend on JIT state, threads or timing.
+     */
+    private static float sum(FloatVector v) {
+        FloatVector t = v;
+        if (L > 16) {
+            for (int i = 0; i < HALVES.size() - 4; i++) {
+                t = t.add(t.rearrange(HALVES.get(i)));
+            }
+        }
+        // Constant shuffles, so C2 keeps them in registers; L is a constant too.
+        if (L >= 16) {
+            t = t.add(t.rearrange(ROTATE_8));
+        }
+        if (L >= 8) {
+            t = t.add(t.rearrange(ROTATE_4));
+        }
+        if (L >= 4) {
+            t = t.add(t.rearrange(ROTATE_2));
+        }
+        if (L >= 2) {
+            t = t.add(t.rearrange(ROTATE_1));
+        }
+        return t.lane(0);
     }
 
     /** Adds the products past the last full vector to a reduced partial sum. */

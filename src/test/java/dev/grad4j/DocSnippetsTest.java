@@ -298,7 +298,7 @@ class DocSnippetsTest {
         while (m.find()) {
             int target = Integer.parseInt(m.group(1)) ^ Integer.parseInt(m.group(2));
             assertThat(Float.parseFloat(m.group(3).replace(',', '.'))).as("prediction for %s xor %s in:%n%s", m.group(1), m.group(2), out)
-                    .isBetween(target - 0.2f, target + 0.2f);
+                    .isBetween(target - 0.1f, target + 0.1f);
             predictions++;
         }
         assertThat(predictions).as("predictions printed by the quickstart:%n%s", out).isEqualTo(4);

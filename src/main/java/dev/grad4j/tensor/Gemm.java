@@ -135,21 +135,30 @@ final class Gemm {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
             int base = ir * kc;
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * mr;
-                if (ta) {
+            if (ta) {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * mr;
                     int src = ao + (pc + p) * m + ic + ir;
                     for (int r = 0; r < rows; r++) {
                         dst[d + r] = a[src + r];
                     }
-                } else {
-                    int src = ao + (ic + ir) * k + pc + p;
-                    for (int r = 0; r < rows; r++) {
-                        dst[d + r] = a[src + r * k];
+                    for (int r = rows; r < mr; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else {
+                // One row of A at a time: sequential reads, and the strided writes stay in the
+                // small panel (reading the rows interleaved cost 19% of an MLP step at batch 512).
+                for (int r = 0; r < rows; r++) {
+                    int src = ao + (ic + ir + r) * k + pc;
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
+                        dst[d] = a[src + p];
                     }
                 }
                 for (int r = rows; r < mr; r++) {
-                    dst[d + r] = 0f;
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
+                        dst[d] = 0f;
+                    }
                 }
             }
         }

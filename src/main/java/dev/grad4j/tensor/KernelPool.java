@@ -1,28 +1,36 @@
 package dev.grad4j.tensor;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * The kernels' internal thread pool, sized once from the system property {@code grad4j.threads}
  * (default: available processors). Work is split into parts by the caller; which thread runs a
  * part never changes a result, because each part owns its output elements.
+ *
+ * <p>Handing work to a parked thread costs tens of microseconds on a virtual machine (measured:
+ * 50-90 us per hand-off through an {@code ExecutorService}), as much as a whole mid-sized GEMM. So
+ * the workers spin for a short while after each job before they park, and the caller works on the
+ * parts itself. One job runs at a time: a caller that finds the pool busy (another thread's job)
+ * runs its parts itself, which gives the same results.
  */
 final class KernelPool {
 
     /** Number of threads kernels may use, the calling thread included. */
     static final int THREADS = readThreads();
 
-    private static final ExecutorService POOL = THREADS > 1
-            ? Executors.newFixedThreadPool(THREADS - 1, r -> {
-                Thread t = new Thread(r, "grad4j-kernel");
-                t.setDaemon(true);
-                return t;
-            })
-            : null;
+    /** How long an idle worker spins, waiting for the next job, before it parks. */
+    private static final long SPIN_NANOS = 200_000L;
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final Worker[] WORKERS = startWorkers(THREADS - 1);
+    private static final AtomicLong JOB_IDS = new AtomicLong();
+    /** The job being run, or null; written only by the caller holding {@link #BUSY}. */
+    private static volatile Job current;
 
     private KernelPool() {
     }
@@ -67,45 +75,136 @@ final class KernelPool {
     }
 
     /**
-     * Runs {@code body} for parts {@code 0..parts-1}, part 0 on the calling thread and the others
-     * on the pool, and returns when all are done. Exceptions of a part are rethrown.
+     * Runs {@code body} for parts {@code 0..parts-1}, on the calling thread and the workers, and
+     * returns when all are done. The first exception of a part is rethrown.
      */
     static void run(int parts, IntConsumer body) {
-        if (parts <= 1 || POOL == null) {
+        if (parts <= 1 || WORKERS.length == 0 || !BUSY.compareAndSet(false, true)) {
             for (int p = 0; p < parts; p++) {
                 body.accept(p);
             }
             return;
         }
-        @SuppressWarnings("unchecked")
-        Future<?>[] futures = new Future[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int part = p;
-            futures[p - 1] = POOL.submit(() -> body.accept(part));
-        }
-        RuntimeException failure = null;
+        Job job = new Job(JOB_IDS.incrementAndGet(), parts, body);
         try {
-            body.accept(0);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException
-                            ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+            current = job;
+            for (Worker w : WORKERS) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = new IllegalStateException("kernel interrupted", e);
+            }
+            job.work();
+            job.awaitDone();
+        } finally {
+            current = null;
+            job.body = null;
+            BUSY.set(false);
+        }
+        job.rethrow();
+    }
+
+    private static Worker[] startWorkers(int n) {
+        Worker[] workers = new Worker[Math.max(0, n)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
+        return workers;
+    }
+
+    /** One parallel call: its parts are claimed in turn by the caller and the workers. */
+    private static final class Job {
+        final long id;
+        private final int parts;
+        /** Cleared when the job is done, so an idle worker holding the job keeps none of its arrays. */
+        private IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(long id, int parts, IntConsumer body) {
+            this.id = id;
+            this.parts = parts;
+            this.body = body;
+        }
+
+        /** Runs parts until none is left unclaimed. */
+        void work() {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                try {
+                    body.accept(p);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.incrementAndGet();
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+
+        /** Waits for the parts other threads claimed; they are running, so this is short. */
+        void awaitDone() {
+            long start = System.nanoTime();
+            while (done.get() < parts) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
+        void rethrow() {
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /** A daemon thread that runs the parts of each new job, spinning briefly between jobs. */
+    private static final class Worker extends Thread {
+        volatile boolean parked;
+
+        Worker(int index) {
+            super("grad4j-kernel-" + index);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                Job job = awaitJob(seen);
+                seen = job.id;
+                job.work();
+            }
+        }
+
+        private Job awaitJob(long seen) {
+            long start = System.nanoTime();
+            while (true) {
+                Job job = current;
+                if (job != null && job.id != seen) {
+                    return job;
+                }
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    job = current;
+                    if (job == null || job.id == seen) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    start = System.nanoTime();
+                }
+            }
         }
     }
 }

@@ -80,6 +80,73 @@ class FastKernelsTest {
         assertThat(v2).isEqualTo(v1);
     }
 
+    /**
+     * Moments and gradients that reach the subnormal range (decaying moments of dead units, squares
+     * of tiny gradients): the vector kernel keeps gradual underflow (no flush to zero) and stays bit
+     * for bit the scalar float kernel, for Adam with L2, AdamW and AMSGrad.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void adamMatchesScalarBitForBitThroughTheSubnormalRange(boolean amsgrad) {
+        int n = 4099;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] p1 = random(r, n);
+        for (int i = 0; i < n; i += 7) {
+            p1[i] = (float) (r.nextDouble() * 1e-40); // subnormal weights, for the weight decay
+        }
+        float[] p2 = p1.clone();
+        float[] m1 = new float[n];
+        float[] v1 = new float[n];
+        for (int i = 0; i < n; i++) {
+            m1[i] = tiny(r);
+            v1[i] = Math.abs(tiny(r));
+        }
+        float[] m2 = m1.clone();
+        float[] v2 = v1.clone();
+        float[] x1 = amsgrad ? v1.clone() : null;
+        float[] x2 = amsgrad ? v1.clone() : null;
+        int subnormalsSeen = 0;
+        for (int t = 1; t <= 60; t++) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = t % 3 == 0 ? tiny(r) : r.nextInt(4) == 0 ? (float) (r.nextDouble() - 0.5) : 0f;
+            }
+            // Adam, AdamW (decoupled decay, eps 0), and now and then Adam with L2 weight decay
+            for (int variant = 0; variant < (t % 15 == 0 ? 3 : 2); variant++) {
+                OptimizerKernels.AdamScalars s = OptimizerKernels.AdamScalars.of(t, 1e-3f, 0.9f, 0.999f,
+                        variant == 1 ? 0f : 1e-8f, variant == 0 ? 0f : variant == 1 ? 0.1f : 0.01f, variant == 1);
+                SCALAR_OPT.adam(p1, g, m1, v1, x1, 0, n, s);
+                Kernels.OPTIMIZER.adam(p2, g, m2, v2, x2, 0, n, s);
+                assertThat(p2).as("parameters at step %d, variant %d", t, variant).isEqualTo(p1);
+                assertThat(m2).as("first moments at step %d, variant %d", t, variant).isEqualTo(m1);
+                assertThat(v2).as("second moments at step %d, variant %d", t, variant).isEqualTo(v1);
+                if (amsgrad) {
+                    assertThat(x2).isEqualTo(x1);
+                }
+            }
+            for (float x : m1) {
+                subnormalsSeen += x != 0f && Math.abs(x) < Float.MIN_NORMAL ? 1 : 0;
+            }
+        }
+        assertThat(subnormalsSeen).as("subnormal first moments met on the way").isGreaterThan(5_000);
+    }
+
+    /** Zero, a signed zero, a subnormal, or a tiny normal value, at random. */
+    private static float tiny(SplittableRandom r) {
+        switch (r.nextInt(5)) {
+            case 0:
+                return 0f;
+            case 1:
+                return -0f;
+            case 2:
+                return (float) ((r.nextDouble() - 0.5) * 1e-39);
+            case 3:
+                return (float) ((r.nextDouble() - 0.5) * 1e-20);
+            default:
+                return Float.MIN_VALUE * r.nextInt(1, 9);
+        }
+    }
+
     @Test
     void parallelRangesCoverEveryElementOnce() {
         int n = 200_003;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,6 +24,37 @@ final class VectorGemmKernels extends GemmKernels {
     private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(S, 4, 1, true);
     private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(S, 1, 1, true);
+
+    /**
+     * Whether {@link #dot2x4} sums its eight accumulators together ({@link #sum8}): a network of
+     * three merge levels needs at least 8 lanes, and this one is written for 8 or 16.
+     */
+    private static final boolean MERGED_SUMS = L == 8 || L == 16;
+    /** For the merge level of stride w (L/2, L/4, L/8): the lanes whose index has bit w set. */
+    private static final VectorMask<Float> UPPER_1 = laneBitMask(L / 2);
+    private static final VectorMask<Float> UPPER_2 = laneBitMask(Math.max(1, L / 4));
+    private static final VectorMask<Float> UPPER_3 = laneBitMask(Math.max(1, L / 8));
+    /** For stride w: lane i takes lane i ^ w. */
+    private static final VectorShuffle<Float> SWAP_1 = laneXor(L / 2);
+    private static final VectorShuffle<Float> SWAP_2 = laneXor(Math.max(1, L / 4));
+    private static final VectorShuffle<Float> SWAP_3 = laneXor(Math.max(1, L / 8));
+    private static final VectorShuffle<Float> SWAP_ADJACENT = laneXor(1);
+
+    private static VectorMask<Float> laneBitMask(int w) {
+        boolean[] bits = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            bits[i] = (i & w) != 0;
+        }
+        return VectorMask.fromArray(S, bits, 0);
+    }
+
+    private static VectorShuffle<Float> laneXor(int w) {
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            index[i] = i ^ w;
+        }
+        return VectorShuffle.fromArray(S, index, 0);
+    }
 
     private static List<VectorShuffle<Float>> halves() {
         List<VectorShuffle<Float>> out = new ArrayList<>();
@@ -255,11 +287,12 @@ final class VectorGemmKernels extends GemmKernels {
         // Four rows of B stay in L1 while every row of A streams past them, two rows at a time:
         // 6 loads feed 8 FMAs. Each dot product is the same sequence of vector FMAs, lane
         // reduction and scalar tail whichever block computes it, so results do not depend on m.
+        float[] sums = new float[L];
         int j = 0;
         for (; j + 4 <= n; j += 4) {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                dot2x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc);
+                dot2x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc, sums);
             }
             for (; i < m; i++) {
                 for (int jj = j; jj < j + 4; jj++) {
@@ -275,7 +308,8 @@ final class VectorGemmKernels extends GemmKernels {
     }
 
     /** Adds the 2 x 4 dot products of rows {@code a0, a0+k} of A with rows {@code b0..b0+3k} of B into C. */
-    private static void dot2x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, int ldc) {
+    private static void dot2x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, int ldc,
+                               float[] sums) {
         int kv = k - k % L;
         int a1 = a0 + k;
         int b1 = b0 + k;
@@ -305,6 +339,22 @@ final class VectorGemmKernels extends GemmKernels {
             s03 = x0.fma(w, s03);
             s13 = x1.fma(w, s13);
         }
+        if (MERGED_SUMS) {
+            // Lane of accumulator s(r, j) after the merges: L/2 (j & 1) + L/4 (j >> 1) + L/8 r.
+            int h = L / 2;
+            int q = L / 4;
+            int e = L / 8;
+            merged(s00, s01, s02, s03, s10, s11, s12, s13).intoArray(sums, 0);
+            c[ci] += tail(k, kv, a, a0, b, b0, sums[0]);
+            c[ci + 1] += tail(k, kv, a, a0, b, b1, sums[h]);
+            c[ci + 2] += tail(k, kv, a, a0, b, b2, sums[q]);
+            c[ci + 3] += tail(k, kv, a, a0, b, b3, sums[h + q]);
+            c[ci + ldc] += tail(k, kv, a, a1, b, b0, sums[e]);
+            c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, sums[h + e]);
+            c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, sums[q + e]);
+            c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, sums[h + q + e]);
+            return;
+        }
         c[ci] += tail(k, kv, a, a0, b, b0, sum(s00));
         c[ci + 1] += tail(k, kv, a, a0, b, b1, sum(s01));
         c[ci + 2] += tail(k, kv, a, a0, b, b2, sum(s02));
@@ -313,6 +363,32 @@ final class VectorGemmKernels extends GemmKernels {
         c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, sum(s11));
         c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, sum(s12));
         c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, sum(s13));
+    }
+
+    /**
+     * The lane sums of eight vectors at once, each by the same tree as {@link #sum} (lane i with
+     * lane i ^ L/2, then L/4, ...; float addition is commutative, so every pair adds to the same
+     * float), in a quarter of its shuffles: each level merges two vectors into one that holds
+     * both halves of their partial sums. The result holds s(r, j)'s sum in lane
+     * {@code L/2 (j & 1) + L/4 (j >> 1) + L/8 r}.
+     */
+    private static FloatVector merged(FloatVector s00, FloatVector s01, FloatVector s02, FloatVector s03,
+                                      FloatVector s10, FloatVector s11, FloatVector s12, FloatVector s13) {
+        FloatVector p0 = merge(s00, s01, UPPER_1, SWAP_1);
+        FloatVector p1 = merge(s02, s03, UPPER_1, SWAP_1);
+        FloatVector p2 = merge(s10, s11, UPPER_1, SWAP_1);
+        FloatVector p3 = merge(s12, s13, UPPER_1, SWAP_1);
+        FloatVector r = merge(merge(p0, p1, UPPER_2, SWAP_2), merge(p2, p3, UPPER_2, SWAP_2), UPPER_3, SWAP_3);
+        return L == 16 ? r.add(r.rearrange(SWAP_ADJACENT)) : r;
+    }
+
+    /**
+     * One level of {@link #merged} at stride w: lane i becomes {@code x[i] + x[i ^ w]} where bit w
+     * of i is clear and {@code y[i] + y[i ^ w]} where it is set.
+     */
+    private static FloatVector merge(FloatVector x, FloatVector y, VectorMask<Float> upper,
+                                     VectorShuffle<Float> swap) {
+        return x.blend(y, upper).add(y.blend(x, upper).rearrange(swap));
     }
 
     /** One dot product of length k, computed exactly as {@link #dot2x4} computes each of its eight. */

@@ -81,6 +81,32 @@ class GemmTest {
         }
     }
 
+    /**
+     * {@code A Bᵀ} for few rows sums each dot product the same way whether it is computed in a
+     * block of 2 x 4 (whose eight lane sums are merged in one network) or alone: every element
+     * equals the 1 x 1 product of its row and column, bit for bit.
+     */
+    @ParameterizedTest(name = "k={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 15, 16, 17, 64, 100, 784})
+    void dotProductsAreTheSameInABlockAndAlone(int k) {
+        int m = 6;
+        int n = 9;
+        SplittableRandom r = new SplittableRandom(k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, n * k);
+        for (GemmKernels kern : List.of(new ScalarGemmKernels(), Kernels.GEMM)) {
+            float[] c = new float[m * n];
+            kern.rowsDotRows(m, n, k, a, 0, b, 0, c, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float[] one = new float[1];
+                    kern.rowsDotRows(1, 1, k, a, i * k, b, j * k, one, 0, 1);
+                    assertThat(c[i * n + j]).as("%s C[%d, %d]", kern.name(), i, j).isEqualTo(one[0]);
+                }
+            }
+        }
+    }
+
     private static float[] random(SplittableRandom r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {

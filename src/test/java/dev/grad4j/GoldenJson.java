@@ -1,6 +1,7 @@
 package dev.grad4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 
 import static org.assertj.core.api.Assertions.fail;
@@ -25,6 +26,11 @@ final class GoldenJson {
     /** An integer tensor's data, such as labels. */
     static int[] labels(JsonNode node) {
         return ints(node.get("data"));
+    }
+
+    /** An integer tensor {@code {"shape":[...], "data":[ints]}}: labels, ids, indices, masks. */
+    static IntArray intTensor(JsonNode node) {
+        return IntArray.of(ints(node.get("data")), ints(node.get("shape")));
     }
 
     /** True if the tensor's data are JSON integers (a label tensor). */

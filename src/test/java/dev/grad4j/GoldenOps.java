@@ -3,6 +3,7 @@ package dev.grad4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grad4j.autograd.Gradients;
 import dev.grad4j.autograd.Tensor;
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 
 import java.util.ArrayList;
@@ -20,17 +21,17 @@ final class GoldenOps {
         String op = c.get("op").asText();
         JsonNode attrs = c.get("attrs");
         List<Tensor> inputs = new ArrayList<>();
-        List<int[]> labels = new ArrayList<>();
+        List<IntArray> ints = new ArrayList<>();
         JsonNode in = c.get("inputs");
         for (int i = 0; i < in.size(); i++) {
             if (GoldenJson.isIntTensor(in.get(i))) {
-                labels.add(GoldenJson.labels(in.get(i)));
+                ints.add(GoldenJson.intTensor(in.get(i)));
                 inputs.add(null);
             } else {
                 inputs.add(Tensor.var("input" + i, GoldenJson.tensor(in.get(i))));
             }
         }
-        Tensor out = apply(op, inputs, labels, attrs);
+        Tensor out = apply(op, inputs, ints, attrs);
         GoldenJson.check("output", out.value(), GoldenJson.tensor(c.get("output")), rtol, atol);
         Gradients grads = out.backward(GoldenJson.tensor(c.get("upstream")));
         JsonNode expected = c.get("grads");
@@ -43,7 +44,7 @@ final class GoldenOps {
         }
     }
 
-    private static Tensor apply(String op, List<Tensor> x, List<int[]> labels, JsonNode attrs) {
+    private static Tensor apply(String op, List<Tensor> x, List<IntArray> ints, JsonNode attrs) {
         switch (op) {
             case "add": return x.get(0).add(x.get(1));
             case "sub": return x.get(0).sub(x.get(1));
@@ -69,7 +70,11 @@ final class GoldenOps {
             case "log_softmax": return x.get(0).logSoftmax(attrs.get("axis").asInt());
             case "linear": return x.get(0).linear(x.get(1), x.size() > 2 ? x.get(2) : null);
             default:
-                return GoldenLosses.apply(op, x, labels, attrs);
+                Tensor y = GoldenCnnOps.apply(op, x, ints, attrs);
+                if (y == null) {
+                    y = GoldenSequenceOps.apply(op, x, ints, attrs);
+                }
+                return y != null ? y : GoldenLosses.apply(op, x, ints, attrs);
         }
     }
 

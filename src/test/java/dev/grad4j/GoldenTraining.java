@@ -10,6 +10,7 @@ import dev.grad4j.nn.Sequential;
 import dev.grad4j.nn.Sigmoid;
 import dev.grad4j.nn.Tanh;
 import dev.grad4j.nn.optim.Optimizer;
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 
 import java.util.ArrayList;
@@ -48,10 +49,10 @@ final class GoldenTraining {
 
         Tensor x = Tensor.constant(GoldenJson.tensor(c.get("X")));
         JsonNode yNode = c.get("Y");
-        List<int[]> labels = new ArrayList<>();
+        List<IntArray> labels = new ArrayList<>();
         Tensor y = null;
         if (GoldenJson.isIntTensor(yNode)) {
-            labels.add(GoldenJson.labels(yNode));
+            labels.add(GoldenJson.intTensor(yNode));
         } else {
             y = Tensor.constant(GoldenJson.tensor(yNode));
         }

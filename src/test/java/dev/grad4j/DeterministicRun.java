@@ -107,6 +107,15 @@ public final class DeterministicRun {
         op(out, r, "matmul_batched", xs -> xs.get(0).matmul(xs.get(1)), b1, b2);
         op(out, r, "matmul_broadcast", xs -> xs.get(0).matmul(xs.get(1)), b1, shared);
         op(out, r, "linear", xs -> xs.get(0).linear(xs.get(1), xs.get(2)), a, w, bias);
+        NDArray image = NDArray.randn(r, 16, 8, 14, 14);
+        NDArray kernel = NDArray.randn(r, 16, 8, 3, 3);
+        NDArray convBias = NDArray.randn(r, 16);
+        op(out, r, "conv2d", xs -> xs.get(0).conv2d(xs.get(1), xs.get(2), new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, 1), image, kernel, convBias);
+        op(out, r, "conv2d_strided_grouped", xs -> xs.get(0).conv2d(xs.get(1), null, new int[] {2, 1},
+                new int[] {1, 0}, new int[] {1, 2}, 2), image, NDArray.randn(r, 8, 4, 3, 3));
+        op(out, r, "conv1d", xs -> xs.get(0).conv1d(xs.get(1), xs.get(2), 1, 2, 1, 1),
+                NDArray.randn(r, 32, 16, 64), NDArray.randn(r, 24, 16, 5), NDArray.randn(r, 24));
     }
 
     /**

@@ -337,6 +337,77 @@ public final class Tensor {
         return ReduceOps.max(this, axes, keepDim);
     }
 
+    // ---- convolution ----------------------------------------------------------------------------
+
+    /**
+     * 2-D convolution as PyTorch's {@code conv2d} (cross-correlation, zero padding on both sides):
+     * this {@code [N, C, H, W]}, weight {@code [O, C/groups, kh, kw]}, bias {@code [O]} or
+     * {@code null}; result {@code [N, O, H', W']} with
+     * {@code H' = floor((H + 2 ph - dh (kh - 1) - 1) / sh) + 1} and likewise {@code W'}. Output
+     * channel o reads the input channels of group {@code o / (O/groups)}.
+     *
+     * @param weight the kernels {@code [O, C/groups, kh, kw]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @param stride {@code [sh, sw]}, positive
+     * @param padding {@code [ph, pw]}, non-negative
+     * @param dilation {@code [dh, dw]}, positive
+     * @param groups divides C and O
+     * @return the output {@code [N, O, H', W']}
+     * @throws IllegalArgumentException if a shape or hyperparameter is invalid, or the dilated kernel
+     *     is larger than the padded input
+     * @throws NullPointerException if weight, stride, padding or dilation is null
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 2-D convolution with stride 1, no padding, dilation 1 and one group: this {@code [N, C, H, W]},
+     * weight {@code [O, C, kh, kw]}, bias {@code [O]} or {@code null}; result
+     * {@code [N, O, H - kh + 1, W - kw + 1]}. See {@link #conv2d(Tensor, Tensor, int[], int[], int[], int)}.
+     *
+     * @param weight the kernels {@code [O, C, kh, kw]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @return the output {@code [N, O, H', W']}
+     * @throws IllegalArgumentException if a shape is invalid or the kernel is larger than the input
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return ConvOps.conv2d(this, weight, bias, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
+    }
+
+    /**
+     * 1-D convolution as PyTorch's {@code conv1d}: this {@code [N, C, L]}, weight
+     * {@code [O, C/groups, K]}, bias {@code [O]} or {@code null}; result {@code [N, O, L']} with
+     * {@code L' = floor((L + 2 padding - dilation (K - 1) - 1) / stride) + 1}.
+     *
+     * @param weight the kernels {@code [O, C/groups, K]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @param stride positive
+     * @param padding non-negative, zeros on both sides
+     * @param dilation positive
+     * @param groups divides C and O
+     * @return the output {@code [N, O, L']}
+     * @throws IllegalArgumentException if a shape or hyperparameter is invalid, or the dilated kernel
+     *     is larger than the padded input
+     * @throws NullPointerException if weight is null
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvOps.conv1d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 1-D convolution with stride 1, no padding, dilation 1 and one group: this {@code [N, C, L]},
+     * weight {@code [O, C, K]}, bias {@code [O]} or {@code null}; result {@code [N, O, L - K + 1]}.
+     *
+     * @param weight the kernels {@code [O, C, K]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @return the output {@code [N, O, L']}
+     * @throws IllegalArgumentException if a shape is invalid or the kernel is longer than the input
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias) {
+        return ConvOps.conv1d(this, weight, bias, 1, 0, 1, 1);
+    }
+
     // ---- backward -----------------------------------------------------------------------------
 
     /**

@@ -119,6 +119,53 @@ public interface Backend {
      */
     NDArray linear(NDArray x, NDArray weight, NDArray bias);
 
+    // ---- convolution ------------------------------------------------------------------------
+
+    /**
+     * Convolution as PyTorch's {@code conv1d}/{@code conv2d} (cross-correlation, zero padding on both
+     * sides). The length of {@code stride} picks the op: one element for {@code conv1d} (x
+     * {@code [N, C, L]}, weight {@code [O, C/groups, K]}, result {@code [N, O, L']}), two ({@code [h, w]})
+     * for {@code conv2d} (x {@code [N, C, H, W]}, weight {@code [O, C/groups, kh, kw]}, result
+     * {@code [N, O, H', W']}); {@code padding} and {@code dilation} have the same length. Per spatial
+     * dimension {@code L' = floor((L + 2p - d(K-1) - 1) / s) + 1}. Output channel o reads the input
+     * channels of group {@code o / (O/groups)}; bias {@code [O]} or {@code null}.
+     *
+     * @throws IllegalArgumentException if a rank is wrong, {@code groups} does not divide C and O,
+     *     the weight's in-channels are not {@code C/groups}, the bias is not {@code [O]}, a stride or
+     *     dilation is not positive, a padding is negative, or the dilated kernel is larger than the
+     *     padded input
+     * @throws NullPointerException if x, weight or an int array is null
+     */
+    NDArray conv(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s input: given {@code grad} (the output's gradient) and the
+     * weight, returns an array of {@code inputShape}. The other arguments are those of the forward.
+     *
+     * @throws IllegalArgumentException if the geometry is invalid (as {@link #conv}) or {@code grad}
+     *     does not have the output's shape
+     */
+    NDArray convBackwardInput(NDArray grad, NDArray weight, Shape inputShape, int[] stride, int[] padding,
+                              int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s weight: given {@code grad} (the output's gradient) and the
+     * input {@code x}, returns an array of {@code weightShape}, summed over the batch.
+     *
+     * @throws IllegalArgumentException if the geometry is invalid (as {@link #conv}) or {@code grad}
+     *     does not have the output's shape
+     */
+    NDArray convBackwardWeight(NDArray grad, NDArray x, Shape weightShape, int[] stride, int[] padding,
+                               int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s bias: {@code grad [N, O, ...]} summed over every dimension but
+     * 1, a {@code [O]} array.
+     *
+     * @throws IllegalArgumentException if {@code grad} has rank below 2
+     */
+    NDArray convBackwardBias(NDArray grad);
+
     // ---- in-place updates -------------------------------------------------------------------
 
     /**

@@ -448,6 +448,160 @@ public final class CpuBackend implements Backend {
         return n;
     }
 
+    // ---- convolution ------------------------------------------------------------------------
+
+    @Override
+    public NDArray conv(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation,
+                        int groups) {
+        String op = convName(stride);
+        requireNonNull(op, x, weight); // bias may be null
+        ConvKernels.Geometry g = convGeometry(op, x.shape(), weight.shape(), stride, padding, dilation, groups);
+        if (bias != null && !bias.shape().equals(Shape.of(g.o))) {
+            throw new IllegalArgumentException(op + ": bias must be [" + g.o + "], got " + bias.shape()
+                    + ": x " + x.shape() + ", weight " + weight.shape());
+        }
+        float[] y = new float[g.outShape.size()];
+        ConvKernels.forward(g, x.data, weight.data, bias == null ? null : bias.data, y);
+        return new NDArray(y, g.outShape);
+    }
+
+    @Override
+    public NDArray convBackwardInput(NDArray grad, NDArray weight, Shape inputShape, int[] stride, int[] padding,
+                                     int[] dilation, int groups) {
+        String op = convName(stride) + " backward";
+        requireNonNull(op, grad, weight);
+        Objects.requireNonNull(inputShape, op + ": input shape is null");
+        ConvKernels.Geometry g = convGeometry(op, inputShape, weight.shape(), stride, padding, dilation, groups);
+        requireConvGrad(op, grad, g);
+        float[] dx = new float[inputShape.size()];
+        ConvKernels.backwardInput(g, grad.data, weight.data, dx);
+        return new NDArray(dx, inputShape);
+    }
+
+    @Override
+    public NDArray convBackwardWeight(NDArray grad, NDArray x, Shape weightShape, int[] stride, int[] padding,
+                                      int[] dilation, int groups) {
+        String op = convName(stride) + " backward";
+        requireNonNull(op, grad, x);
+        Objects.requireNonNull(weightShape, op + ": weight shape is null");
+        ConvKernels.Geometry g = convGeometry(op, x.shape(), weightShape, stride, padding, dilation, groups);
+        requireConvGrad(op, grad, g);
+        float[] dw = new float[weightShape.size()];
+        ConvKernels.backwardWeight(g, grad.data, x.data, dw);
+        return new NDArray(dw, weightShape);
+    }
+
+    @Override
+    public NDArray convBackwardBias(NDArray grad) {
+        Objects.requireNonNull(grad, "conv backward: grad is null");
+        Shape s = grad.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException("conv backward: grad must be [N, O, ...], got " + s);
+        }
+        int o = s.at(1);
+        int p = o == 0 || s.at(0) == 0 ? 0 : grad.size() / (s.at(0) * o);
+        float[] db = new float[o];
+        ConvKernels.backwardBias(grad.data, s.at(0), o, p, db);
+        return new NDArray(db, Shape.of(o));
+    }
+
+    private static String convName(int[] stride) {
+        Objects.requireNonNull(stride, "conv: stride is null");
+        if (stride.length != 1 && stride.length != 2) {
+            throw new IllegalArgumentException("conv: stride must have 1 (conv1d) or 2 (conv2d) elements, got "
+                    + Arrays.toString(stride));
+        }
+        return stride.length == 1 ? "conv1d" : "conv2d";
+    }
+
+    private static void requireConvGrad(String op, NDArray grad, ConvKernels.Geometry g) {
+        if (!grad.shape().equals(g.outShape)) {
+            throw new IllegalArgumentException(op + ": grad must have the output shape " + g.outShape + ", got "
+                    + grad.shape());
+        }
+    }
+
+    /** Validates a convolution's shapes and hyperparameters; {@code op} is conv1d or conv2d (plus context). */
+    private static ConvKernels.Geometry convGeometry(String op, Shape x, Shape w, int[] stride, int[] padding,
+                                                     int[] dilation, int groups) {
+        Objects.requireNonNull(padding, op + ": padding is null");
+        Objects.requireNonNull(dilation, op + ": dilation is null");
+        int sp = stride.length;
+        boolean oneD = sp == 1;
+        if (padding.length != sp || dilation.length != sp) {
+            throw new IllegalArgumentException(op + ": stride, padding and dilation must each have " + sp
+                    + " element(s): stride " + Arrays.toString(stride) + ", padding " + Arrays.toString(padding)
+                    + ", dilation " + Arrays.toString(dilation));
+        }
+        String dims = oneD ? "L" : "H, W";
+        String kdims = oneD ? "K" : "kh, kw";
+        if (x.rank() != sp + 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, " + dims + "], got " + x
+                    + " (weight " + w + ")");
+        }
+        if (w.rank() != sp + 2) {
+            throw new IllegalArgumentException(op + ": weight must be [O, C/groups, " + kdims + "], got " + w
+                    + " (input " + x + ")");
+        }
+        String shapes = ": x " + x + ", weight " + w;
+        for (int i = 0; i < sp; i++) {
+            if (stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": stride must be positive, got " + Arrays.toString(stride) + shapes);
+            }
+            if (dilation[i] <= 0) {
+                throw new IllegalArgumentException(op + ": dilation must be positive, got "
+                        + Arrays.toString(dilation) + shapes);
+            }
+            if (padding[i] < 0) {
+                throw new IllegalArgumentException(op + ": padding must be non-negative, got "
+                        + Arrays.toString(padding) + shapes);
+            }
+        }
+        if (groups <= 0) {
+            throw new IllegalArgumentException(op + ": groups must be positive, got " + groups + shapes);
+        }
+        int c = x.at(1);
+        int o = w.at(0);
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(op + ": input channels " + c + " not divisible by groups " + groups + shapes);
+        }
+        if (o % groups != 0) {
+            throw new IllegalArgumentException(op + ": output channels " + o + " not divisible by groups " + groups + shapes);
+        }
+        if (w.at(1) != c / groups) {
+            throw new IllegalArgumentException(op + ": weight in-channels " + w.at(1) + " != input channels " + c
+                    + " / groups " + groups + shapes);
+        }
+        int[] in = new int[sp];
+        int[] kernel = new int[sp];
+        long[] dilated = new long[sp];
+        long[] padded = new long[sp];
+        boolean tooLarge = false;
+        for (int i = 0; i < sp; i++) {
+            in[i] = x.at(2 + i);
+            kernel[i] = w.at(2 + i);
+            if (kernel[i] == 0) {
+                throw new IllegalArgumentException(op + ": kernel size must be positive" + shapes);
+            }
+            dilated[i] = (long) dilation[i] * (kernel[i] - 1) + 1;
+            padded[i] = in[i] + 2L * padding[i];
+            if (padded[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": padding too large: " + Arrays.toString(padding) + shapes);
+            }
+            tooLarge |= dilated[i] > padded[i];
+        }
+        if (tooLarge) {
+            throw new IllegalArgumentException(op + ": kernel " + Arrays.toString(kernel) + " (dilated "
+                    + Arrays.toString(dilated) + ") larger than padded input " + Arrays.toString(padded) + shapes
+                    + ", padding " + Arrays.toString(padding) + ", dilation " + Arrays.toString(dilation));
+        }
+        return oneD
+                ? new ConvKernels.Geometry(x.at(0), c, 1, in[0], o, 1, kernel[0], 1, stride[0], 0, padding[0],
+                        1, dilation[0], groups, true)
+                : new ConvKernels.Geometry(x.at(0), c, in[0], in[1], o, kernel[0], kernel[1], stride[0], stride[1],
+                        padding[0], padding[1], dilation[0], dilation[1], groups, false);
+    }
+
     // ---- in-place updates -------------------------------------------------------------------
 
     @Override

@@ -275,6 +275,121 @@ public final class Tensor {
         return ActivationOps.logSoftmax(this, axis);
     }
 
+    // ---- pooling and normalisation ----
+
+    /**
+     * 2-D max pooling ({@code torch.nn.functional.max_pool2d}, no dilation, floor output size):
+     * this {@code [N, C, H, W]} or {@code [C, H, W]}; output {@code [N, C, oh, ow]} with
+     * {@code oh = (H + 2 ph - kh) / sh + 1}, likewise ow. Padding acts as {@code -inf}; the gradient
+     * goes to each window's maximum, summed over overlapping windows.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @throws IllegalArgumentException for a wrong rank, a non-positive kernel or stride, padding
+     *     outside {@code [0, kernel / 2]}, or a kernel larger than the padded input
+     */
+    public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding) {
+        return PoolOps.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /**
+     * 2-D max pooling with a square {@code kernel}, stride = kernel and no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor maxPool2d(int kernel) {
+        return PoolOps.maxPool2d(this, new int[] {kernel, kernel}, null, null);
+    }
+
+    /**
+     * 2-D average pooling ({@code torch.nn.functional.avg_pool2d}, floor output size, zero padding):
+     * shapes as {@link #maxPool2d(int[], int[], int[])}. Each output divides its window's sum by
+     * {@code kh * kw} if {@code countIncludePad}, else by the number of input elements in the window.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @param countIncludePad whether padding counts in the divisor (PyTorch's default: true)
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return PoolOps.avgPool2d(this, kernel, stride, padding, countIncludePad);
+    }
+
+    /**
+     * 2-D average pooling with a square {@code kernel}, stride = kernel, no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int kernel) {
+        return PoolOps.avgPool2d(this, new int[] {kernel, kernel}, null, null, true);
+    }
+
+    /**
+     * Adaptive average pooling ({@code torch.nn.functional.adaptive_avg_pool2d}): this
+     * {@code [N, C, H, W]} or {@code [C, H, W]} to {@code [.., outH, outW]}; output row i averages
+     * input rows {@code [floor(i H / outH), ceil((i + 1) H / outH))}, columns likewise, so windows
+     * overlap when the sizes do not divide and the output may be larger than the input.
+     *
+     * @throws IllegalArgumentException for a wrong rank, an empty input plane or a non-positive output size
+     */
+    public Tensor adaptiveAvgPool2d(int outH, int outW) {
+        return PoolOps.adaptiveAvgPool2d(this, outH, outW);
+    }
+
+    /**
+     * Merges dims {@code startDim..endDim} (inclusive, negative counts from the end) into one, as
+     * {@code torch.flatten}: {@code [2, 3, 4].flatten(1, -1)} is {@code [2, 12]}; a scalar becomes
+     * {@code [1]}. When the range is a single dim the result is this tensor.
+     *
+     * @throws IllegalArgumentException if a dim is out of range or {@code startDim} comes after {@code endDim}
+     */
+    public Tensor flatten(int startDim, int endDim) {
+        return PoolOps.flatten(this, startDim, endDim);
+    }
+
+    /**
+     * Batch normalisation ({@code torch.nn.functional.batch_norm}) over channels on dim 1 of this
+     * {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}:
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. In training, mean and biased
+     * variance are the batch's, over every dim but 1, and gradients flow through them; if the
+     * running statistics are given they are updated in place:
+     * {@code running = (1 - momentum) running + momentum stat}, with the unbiased variance
+     * {@code var n / (n - 1)}. In evaluation the running statistics are used (and not updated);
+     * they get no gradient.
+     *
+     * @param weight {@code [C]}, or null for 1 (affine = false)
+     * @param bias {@code [C]}, or null for 0
+     * @param runningMean {@code [C]}, or null (then also runningVar; training only)
+     * @param runningVar {@code [C]}, or null
+     * @param training whether to normalise with batch statistics
+     * @param momentum the running-statistics update factor (PyTorch's default 0.1)
+     * @param eps added to the variance (PyTorch's default 1e-5)
+     * @throws IllegalArgumentException for a rank below 2, a parameter not {@code [C]}, a training
+     *     batch with one value per channel, missing running statistics in evaluation, or a
+     *     negative or non-finite eps or momentum
+     */
+    public Tensor batchNorm(Tensor weight, Tensor bias, NDArray runningMean, NDArray runningVar,
+                            boolean training, float momentum, float eps) {
+        return NormOps.batchNorm(this, weight, bias, runningMean, runningVar, training, momentum, eps);
+    }
+
+    /**
+     * Inverted dropout: in training each element is kept with probability {@code 1 - p} and scaled
+     * by {@code 1 / (1 - p)}, else zeroed. The mask draws one {@code random.nextFloat()} per
+     * element in row-major order and keeps the element when the draw is {@code >= p}, so a seeded
+     * generator repeats a run exactly. When not training or {@code p == 0} the result is this
+     * tensor itself and nothing is drawn; {@code p == 1} gives zeros (nothing drawn). The gradient
+     * is {@code upstream * mask * scale}.
+     *
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1]}
+     * @throws NullPointerException if {@code random} is null
+     */
+    public Tensor dropout(float p, boolean training, java.util.random.RandomGenerator random) {
+        return DropoutOps.dropout(this, p, training, random);
+    }
+
     // ---- linear algebra ---------------------------------------------------------------------
 
     /**

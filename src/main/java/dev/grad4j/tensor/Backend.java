@@ -95,6 +95,141 @@ public interface Backend {
     /** Backward of {@link #logSoftmax}: {@code grad - exp(y) * sum(grad, axis)}, where y is its output. */
     NDArray logSoftmaxBackward(NDArray grad, NDArray y, int axis);
 
+    // ---- pooling and normalisation ------------------------------------------------------------
+
+    /**
+     * The result of {@link #maxPool2d}.
+     *
+     * @param output the pooled values, {@code [N, C, oh, ow]} (or {@code [C, oh, ow]})
+     * @param indices for each output, the flat index {@code row * W + col} of its maximum within its input plane
+     */
+    record MaxPoolResult(NDArray output, IntArray indices) {
+    }
+
+    /**
+     * The result of a batch-norm forward: the output and the per-channel statistics it used, which
+     * {@link #batchNormBackward} takes.
+     *
+     * @param output the normalised input, its shape
+     * @param mean the per-channel mean, {@code [C]}
+     * @param variance the per-channel biased variance, {@code [C]}
+     * @param invStd {@code 1 / sqrt(variance + eps)}, {@code [C]}
+     */
+    record BatchNormResult(NDArray output, NDArray mean, NDArray variance, NDArray invStd) {
+    }
+
+    /**
+     * The gradients of a batch-norm forward.
+     *
+     * @param input the gradient of the input, or {@code null} when not requested
+     * @param weight the gradient of the weight, {@code [C]}
+     * @param bias the gradient of the bias, {@code [C]}
+     */
+    record BatchNormGrads(NDArray input, NDArray weight, NDArray bias) {
+    }
+
+    /**
+     * 2-D max pooling as {@code torch.nn.functional.max_pool2d} (no dilation, floor output size):
+     * x {@code [N, C, H, W]} or {@code [C, H, W]}, output {@code oh = (H + 2 ph - kh) / sh + 1},
+     * likewise ow. Padding acts as {@code -inf}; a NaN in a window wins.
+     *
+     * @param kernel {@code [kh, kw]}, positive
+     * @param stride {@code [sh, sw]}, positive
+     * @param padding {@code [ph, pw]}, with {@code 0 <= ph <= kh / 2} and likewise pw
+     * @throws IllegalArgumentException if the rank is not 3 or 4, an empty dimension other than the
+     *     batch, a pair has not 2 elements, a value is out of range, or the output would be empty
+     */
+    MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding);
+
+    /**
+     * Backward of {@link #maxPool2d}: each upstream value goes to its argmax, overlapping windows add up.
+     *
+     * @param grad the upstream gradient, the output's shape
+     * @param indices the {@link MaxPoolResult#indices()} of the forward, the output's shape
+     * @param inputShape the forward input's shape
+     * @throws IllegalArgumentException if the shapes do not fit together or an index is outside its plane
+     */
+    NDArray maxPool2dBackward(NDArray grad, IntArray indices, Shape inputShape);
+
+    /**
+     * 2-D average pooling as {@code torch.nn.functional.avg_pool2d} (floor output size, zero
+     * padding): the divisor is {@code kh * kw} with {@code countIncludePad}, else the number of
+     * input elements in the window. Shapes and argument rules as {@link #maxPool2d}.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d}
+     */
+    NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad);
+
+    /**
+     * Backward of {@link #avgPool2d}: spreads each upstream value, divided by its window's divisor,
+     * over the window; the other arguments as in the forward.
+     *
+     * @throws IllegalArgumentException if the arguments are invalid or {@code grad} is not the forward output's shape
+     */
+    NDArray avgPool2dBackward(NDArray grad, Shape inputShape, int[] kernel, int[] stride, int[] padding,
+                              boolean countIncludePad);
+
+    /**
+     * Adaptive average pooling as {@code torch.nn.functional.adaptive_avg_pool2d}: x
+     * {@code [N, C, H, W]} or {@code [C, H, W]} to {@code [.., outH, outW]}; output row i averages
+     * input rows {@code [floor(i H / outH), ceil((i + 1) H / outH))}, columns likewise.
+     *
+     * @throws IllegalArgumentException if the rank is not 3 or 4, a dimension other than the batch
+     *     is empty, or an output size is not positive
+     */
+    NDArray adaptiveAvgPool2d(NDArray x, int outH, int outW);
+
+    /**
+     * Backward of {@link #adaptiveAvgPool2d}; the output size is read from {@code grad}.
+     *
+     * @throws IllegalArgumentException if {@code grad} does not fit {@code inputShape}
+     */
+    NDArray adaptiveAvgPool2dBackward(NDArray grad, Shape inputShape);
+
+    /**
+     * Training-mode batch normalisation: per channel (dim 1) of x {@code [N, C]}, {@code [N, C, L]},
+     * {@code [N, C, H, W]} (any rank >= 2), the mean and biased variance over every other dim, then
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. {@code weight} and {@code bias}
+     * ({@code [C]}) may be null (1 and 0). Statistics accumulate in double.
+     *
+     * @throws IllegalArgumentException if the rank is below 2, a parameter is not {@code [C]}, there is
+     *     only one value per channel, or eps is negative or not finite
+     */
+    BatchNormResult batchNormTraining(NDArray x, NDArray weight, NDArray bias, float eps);
+
+    /**
+     * Evaluation-mode batch normalisation with given statistics:
+     * {@code y = (x - runningMean) / sqrt(runningVar + eps) * weight + bias}. The result's mean and
+     * variance are copies of the running statistics.
+     *
+     * @throws IllegalArgumentException as {@link #batchNormTraining} (one value per channel allowed)
+     */
+    BatchNormResult batchNormEval(NDArray x, NDArray weight, NDArray bias, NDArray runningMean,
+                                  NDArray runningVar, float eps);
+
+    /**
+     * Backward of batch normalisation, from the forward's mean and invStd. In training the batch
+     * statistics depend on x: {@code dx = w invStd (g - mean(g) - xhat mean(g xhat))}; in evaluation
+     * {@code dx = w invStd g}. Always {@code dWeight = Σ g xhat}, {@code dBias = Σ g} per channel.
+     *
+     * @param weight the forward's weight, or null
+     * @param inputGradient whether to compute the input's gradient (else it is null in the result)
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    BatchNormGrads batchNormBackward(NDArray grad, NDArray x, NDArray weight, NDArray mean, NDArray invStd,
+                                     boolean training, boolean inputGradient);
+
+    /**
+     * Updates batch-norm running statistics in place, as PyTorch (computed in double):
+     * {@code runningMean = (1 - m) runningMean + m mean},
+     * {@code runningVar = (1 - m) runningVar + m var n / (n - 1)}, where var is the biased batch
+     * variance over n values per channel.
+     *
+     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, n < 2, or momentum is not finite
+     */
+    void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
+                              long count, float momentum);
+
     // ---- linear algebra ---------------------------------------------------------------------
 
     /**

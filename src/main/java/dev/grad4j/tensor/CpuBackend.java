@@ -362,6 +362,352 @@ public final class CpuBackend implements Backend {
         return new int[] {outer, s.at(a), inner};
     }
 
+    // ---- pooling and normalisation ------------------------------------------------------------
+
+    /** Pooling and batch-norm work below this many input elements per thread stays on the caller. */
+    private static final int POOL_GRAIN = 1 << 14;
+
+    /** The geometry of a pooling call: x viewed as {@code [planes, h, w]} and the output size. */
+    private record PoolGeometry(int planes, int h, int w, int oh, int ow, int[] outDims) {
+    }
+
+    /** Validates a 3-D or 4-D pooling input; the batch may be empty, the other dims not. */
+    private static void requirePoolInput(String op, Shape s) {
+        if (s.rank() != 3 && s.rank() != 4) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, H, W] or [C, H, W], got " + s);
+        }
+        for (int d = s.rank() - 3; d < s.rank(); d++) {
+            if (s.at(d) == 0) {
+                throw new IllegalArgumentException(op + ": input has an empty channel or spatial dimension: " + s);
+            }
+        }
+    }
+
+    private static int[] pair(String op, String what, int[] v) {
+        Objects.requireNonNull(v, op + ": " + what + " is null");
+        if (v.length != 2) {
+            throw new IllegalArgumentException(op + ": " + what + " must have 2 elements, got " + Arrays.toString(v));
+        }
+        return v;
+    }
+
+    /** Validates kernel, stride and padding as torch's pooling does and returns the geometry. */
+    private static PoolGeometry poolGeometry(String op, Shape s, int[] kernel, int[] stride, int[] padding) {
+        pair(op, "kernel", kernel);
+        pair(op, "stride", stride);
+        pair(op, "padding", padding);
+        requirePoolInput(op, s);
+        for (int i = 0; i < 2; i++) {
+            if (kernel[i] <= 0 || stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": kernel and stride must be positive, got kernel "
+                        + Arrays.toString(kernel) + ", stride " + Arrays.toString(stride) + " for input " + s);
+            }
+            if (padding[i] < 0 || padding[i] > kernel[i] / 2) {
+                throw new IllegalArgumentException(op + ": padding must be in [0, kernel / 2], got padding "
+                        + Arrays.toString(padding) + " for kernel " + Arrays.toString(kernel) + ", input " + s);
+            }
+        }
+        int h = s.dim(-2);
+        int w = s.dim(-1);
+        long oh = ((long) h + 2L * padding[0] - kernel[0]) / stride[0] + 1;
+        long ow = ((long) w + 2L * padding[1] - kernel[1]) / stride[1] + 1;
+        if (h + 2L * padding[0] < kernel[0] || w + 2L * padding[1] < kernel[1] || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException(op + ": kernel " + Arrays.toString(kernel)
+                    + " is larger than the padded input: input " + s + ", padding " + Arrays.toString(padding));
+        }
+        return geometry(s, (int) oh, (int) ow);
+    }
+
+    private static PoolGeometry geometry(Shape s, int oh, int ow) {
+        int[] dims = s.toArray();
+        dims[dims.length - 2] = oh;
+        dims[dims.length - 1] = ow;
+        int h = s.dim(-2);
+        int w = s.dim(-1);
+        return new PoolGeometry(s.size() / (h * w), h, w, oh, ow, dims);
+    }
+
+    /** The number of planes per thread part so that each part holds about {@link #POOL_GRAIN} elements. */
+    private static int planeGrain(int planeSize) {
+        return Math.max(1, POOL_GRAIN / Math.max(1, planeSize));
+    }
+
+    private static void requireGradShape(String op, NDArray grad, int[] outDims) {
+        if (!grad.shape().equals(Shape.of(outDims))) {
+            throw new IllegalArgumentException(op + ": gradient shape " + grad.shape() + " differs from output shape "
+                    + Shape.of(outDims));
+        }
+    }
+
+    @Override
+    public MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding) {
+        Objects.requireNonNull(x, "maxPool2d: x is null");
+        PoolGeometry g = poolGeometry("maxPool2d", x.shape(), kernel, stride, padding);
+        int outSize = g.planes() * g.oh() * g.ow();
+        float[] y = new float[outSize];
+        int[] idx = new int[outSize];
+        float[] xd = x.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.maxPool(
+                xd, y, idx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw));
+        Shape out = Shape.of(g.outDims());
+        return new MaxPoolResult(new NDArray(y, out), new IntArray(idx, out));
+    }
+
+    @Override
+    public NDArray maxPool2dBackward(NDArray grad, IntArray indices, Shape inputShape) {
+        Objects.requireNonNull(grad, "maxPool2d backward: grad is null");
+        Objects.requireNonNull(indices, "maxPool2d backward: indices is null");
+        Objects.requireNonNull(inputShape, "maxPool2d backward: inputShape is null");
+        requirePoolInput("maxPool2d backward", inputShape);
+        Shape gs = grad.shape();
+        if (!gs.equals(indices.shape()) || gs.rank() != inputShape.rank()
+                || !prefixEquals(gs, inputShape, gs.rank() - 2)) {
+            throw new IllegalArgumentException("maxPool2d backward: gradient " + gs + ", indices " + indices.shape()
+                    + " do not fit input " + inputShape);
+        }
+        int hw = inputShape.dim(-2) * inputShape.dim(-1);
+        indices.requireRange("maxPool2d backward", "index", hw);
+        float[] dx = new float[inputShape.size()];
+        int ohw = gs.dim(-2) * gs.dim(-1);
+        float[] gd = grad.data;
+        int[] id = indices.data;
+        KernelPool.forRange(inputShape.size() / hw, planeGrain(hw),
+                (from, to) -> PoolKernels.maxPoolBackward(gd, id, dx, from, to, hw, ohw));
+        return new NDArray(dx, inputShape);
+    }
+
+    private static boolean prefixEquals(Shape a, Shape b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (a.at(i) != b.at(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        Objects.requireNonNull(x, "avgPool2d: x is null");
+        PoolGeometry g = poolGeometry("avgPool2d", x.shape(), kernel, stride, padding);
+        float[] y = new float[g.planes() * g.oh() * g.ow()];
+        float[] xd = x.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPool(
+                xd, y, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
+        return new NDArray(y, Shape.of(g.outDims()));
+    }
+
+    @Override
+    public NDArray avgPool2dBackward(NDArray grad, Shape inputShape, int[] kernel, int[] stride, int[] padding,
+                                     boolean countIncludePad) {
+        Objects.requireNonNull(grad, "avgPool2d backward: grad is null");
+        Objects.requireNonNull(inputShape, "avgPool2d backward: inputShape is null");
+        PoolGeometry g = poolGeometry("avgPool2d backward", inputShape, kernel, stride, padding);
+        requireGradShape("avgPool2d backward", grad, g.outDims());
+        float[] dx = new float[inputShape.size()];
+        float[] gd = grad.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPoolBackward(
+                gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
+        return new NDArray(dx, inputShape);
+    }
+
+    @Override
+    public NDArray adaptiveAvgPool2d(NDArray x, int outH, int outW) {
+        Objects.requireNonNull(x, "adaptiveAvgPool2d: x is null");
+        requirePoolInput("adaptiveAvgPool2d", x.shape());
+        if (outH <= 0 || outW <= 0) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: output size must be positive, got [" + outH + ", "
+                    + outW + "] for input " + x.shape());
+        }
+        PoolGeometry g = geometry(x.shape(), outH, outW);
+        float[] y = new float[g.planes() * outH * outW];
+        float[] xd = x.data;
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()),
+                (from, to) -> PoolKernels.adaptiveAvgPool(xd, y, from, to, g.h(), g.w(), outH, outW));
+        return new NDArray(y, Shape.of(g.outDims()));
+    }
+
+    @Override
+    public NDArray adaptiveAvgPool2dBackward(NDArray grad, Shape inputShape) {
+        Objects.requireNonNull(grad, "adaptiveAvgPool2d backward: grad is null");
+        Objects.requireNonNull(inputShape, "adaptiveAvgPool2d backward: inputShape is null");
+        requirePoolInput("adaptiveAvgPool2d backward", inputShape);
+        Shape gs = grad.shape();
+        if (gs.rank() != inputShape.rank() || !prefixEquals(gs, inputShape, gs.rank() - 2)
+                || gs.dim(-2) == 0 || gs.dim(-1) == 0) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d backward: gradient " + gs
+                    + " does not fit input " + inputShape);
+        }
+        PoolGeometry g = geometry(inputShape, gs.dim(-2), gs.dim(-1));
+        float[] dx = new float[inputShape.size()];
+        float[] gd = grad.data;
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) ->
+                PoolKernels.adaptiveAvgPoolBackward(gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow()));
+        return new NDArray(dx, inputShape);
+    }
+
+    /** Validates a non-empty batch-norm input {@code [N, C, ...]} and returns it as {@code [n, c, s]}. */
+    private static int[] batchNormDims(String op, NDArray x) {
+        Shape s = x.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException(op + ": input must have at least 2 dimensions [N, C, ...], got " + s);
+        }
+        if (s.size() == 0) {
+            throw new IllegalArgumentException(op + ": input must not be empty, got " + s);
+        }
+        int n = s.at(0);
+        int c = s.at(1);
+        return new int[] {n, c, s.size() / (n * c)};
+    }
+
+    /** Checks that a per-channel array (null allowed) is {@code [C]} for input {@code x}. */
+    private static void requireChannels(String op, String what, NDArray p, NDArray x) {
+        int c = x.shape().at(1);
+        if (p != null && !p.shape().equals(Shape.of(c))) {
+            throw new IllegalArgumentException(op + ": " + what + " must be [" + c + "] (the channels of input "
+                    + x.shape() + "), got " + p.shape());
+        }
+    }
+
+    private static void requireEps(String op, float eps) {
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be finite and >= 0, got " + eps);
+        }
+    }
+
+    private static int channelGrain(int perChannel) {
+        return Math.max(1, POOL_GRAIN / Math.max(1, perChannel));
+    }
+
+    @Override
+    public BatchNormResult batchNormTraining(NDArray x, NDArray weight, NDArray bias, float eps) {
+        Objects.requireNonNull(x, "batchNorm: x is null");
+        int[] d = batchNormDims("batchNorm", x);
+        requireChannels("batchNorm", "weight", weight, x);
+        requireChannels("batchNorm", "bias", bias, x);
+        requireEps("batchNorm", eps);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        if (n * s == 1) {
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, "
+                    + "got input " + x.shape());
+        }
+        float[] mean = new float[c];
+        float[] var = new float[c];
+        float[] invStd = new float[c];
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] b = bias == null ? null : bias.data;
+        KernelPool.forRange(c, channelGrain(n * s), (from, to) -> {
+            NormKernels.stats(xd, n, c, s, from, to, eps, mean, var, invStd);
+            NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b);
+        });
+        return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
+                new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
+    }
+
+    @Override
+    public BatchNormResult batchNormEval(NDArray x, NDArray weight, NDArray bias, NDArray runningMean,
+                                         NDArray runningVar, float eps) {
+        Objects.requireNonNull(x, "batchNorm: x is null");
+        Objects.requireNonNull(runningMean, "batchNorm: running mean is null in evaluation mode");
+        Objects.requireNonNull(runningVar, "batchNorm: running var is null in evaluation mode");
+        int[] d = batchNormDims("batchNorm", x);
+        requireChannels("batchNorm", "weight", weight, x);
+        requireChannels("batchNorm", "bias", bias, x);
+        requireChannels("batchNorm", "running mean", runningMean, x);
+        requireChannels("batchNorm", "running var", runningVar, x);
+        requireEps("batchNorm", eps);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] mean = runningMean.data.clone();
+        float[] var = runningVar.data.clone();
+        float[] invStd = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            invStd[ch] = (float) (1.0 / Math.sqrt((double) var[ch] + eps));
+        }
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] b = bias == null ? null : bias.data;
+        KernelPool.forRange(c, channelGrain(n * s),
+                (from, to) -> NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b));
+        return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
+                new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
+    }
+
+    @Override
+    public BatchNormGrads batchNormBackward(NDArray grad, NDArray x, NDArray weight, NDArray mean, NDArray invStd,
+                                           boolean training, boolean inputGradient) {
+        requireNonNull("batchNorm backward", grad, x, mean, invStd); // weight may be null
+        requireSameShape("batchNorm backward", grad, x);
+        int[] d = batchNormDims("batchNorm backward", x);
+        requireChannels("batchNorm backward", "weight", weight, x);
+        requireChannels("batchNorm backward", "mean", mean, x);
+        requireChannels("batchNorm backward", "invStd", invStd, x);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] dx = inputGradient ? new float[x.size()] : null;
+        float[] dw = new float[c];
+        float[] db = new float[c];
+        float[] gd = grad.data;
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] md = mean.data;
+        float[] is = invStd.data;
+        KernelPool.forRange(c, channelGrain(n * s), (from, to) ->
+                NormKernels.backward(gd, xd, n, c, s, from, to, md, is, w, training, dx, dw, db));
+        return new BatchNormGrads(dx == null ? null : new NDArray(dx, x.shape()),
+                new NDArray(dw, Shape.of(c)), new NDArray(db, Shape.of(c)));
+    }
+
+    @Override
+    public void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
+                                     long count, float momentum) {
+        requireNonNull("batchNorm running stats", runningMean, runningVar, mean, variance);
+        if (runningMean.shape().rank() != 1) {
+            throw new IllegalArgumentException("batchNorm running stats: running mean must be [C], got "
+                    + runningMean.shape());
+        }
+        requireSameShape("batchNorm running stats", runningMean, runningVar);
+        requireSameShape("batchNorm running stats", runningMean, mean);
+        requireSameShape("batchNorm running stats", runningMean, variance);
+        requireFinite("batchNorm running stats", "momentum", momentum);
+        if (count < 2) {
+            throw new IllegalArgumentException("batchNorm running stats: need more than 1 value per channel, got "
+                    + count);
+        }
+        double m = momentum;
+        double unbias = (double) count / (count - 1);
+        float[] rm = runningMean.data;
+        float[] rv = runningVar.data;
+        for (int ch = 0; ch < rm.length; ch++) {
+            rm[ch] = (float) (m * mean.data[ch] + (1 - m) * rm[ch]);
+            rv[ch] = (float) (m * variance.data[ch] * unbias + (1 - m) * rv[ch]);
+        }
+    }
+
     // ---- linear algebra ---------------------------------------------------------------------
 
     @Override

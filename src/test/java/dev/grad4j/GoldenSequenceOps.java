@@ -34,6 +34,14 @@ final class GoldenSequenceOps {
             case "leaky_relu": return x.get(0).leakyRelu((float) attrs.get("negative_slope").asDouble());
             case "softplus": return x.get(0).softplus((float) attrs.get("beta").asDouble(), (float) attrs.get("threshold").asDouble());
             case "elu": return x.get(0).elu((float) attrs.get("alpha").asDouble());
+            case "embedding": return x.get(1).embedding(ints.get(0), nullableInt(attrs.get("padding_idx")));
+            case "layer_norm": return x.get(0).layerNorm(GoldenJson.ints(attrs.get("normalized_shape")),
+                    x.get(1), x.get(2), (float) attrs.get("eps").asDouble());
+            case "scaled_dot_product_attention": {
+                JsonNode scale = attrs.get("scale");
+                return Tensor.scaledDotProductAttention(x.get(0), x.get(1), x.get(2), null,
+                        attrs.get("causal").asBoolean(), scale == null || scale.isNull() ? null : (float) scale.asDouble());
+            }
             default:
                 return null;
         }
@@ -46,5 +54,9 @@ final class GoldenSequenceOps {
 
     private static Float optionalFloat(JsonNode v) {
         return v == null || v.isNull() ? null : (float) v.asDouble();
+    }
+
+    private static Integer nullableInt(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asInt();
     }
 }

@@ -466,6 +466,79 @@ public final class Tensor {
         return LinalgOps.linear(this, Objects.requireNonNull(weight, "linear: weight is null"), bias);
     }
 
+    // ---- sequence layers ----
+
+    /**
+     * Layer normalisation over the trailing dims {@code normalizedShape} (usually the last one or
+     * two) as {@code torch.nn.functional.layer_norm}: {@code (x - mean) / sqrt(var + eps) * weight + bias}
+     * with the mean and biased variance of each group. Weight and bias have shape
+     * {@code normalizedShape}; either may be {@code null} (no scaling / no shift). Result: this shape.
+     *
+     * @param normalizedShape the trailing dims to normalise over, such as {@code {embed}}
+     * @param weight the scale {@code normalizedShape}, or null
+     * @param bias the shift {@code normalizedShape}, or null
+     * @param eps added to the variance, {@code >= 0} (PyTorch's default is {@code 1e-5})
+     * @return the normalised tensor, of this shape
+     * @throws IllegalArgumentException if the trailing dims differ from {@code normalizedShape}, an
+     *     affine tensor has another shape, or {@code eps} is negative or not finite
+     */
+    public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return SequenceOps.layerNorm(this, normalizedShape, weight, bias, eps);
+    }
+
+    /**
+     * Looks up rows of this embedding table {@code [V, D]}: the result {@code ids.shape + [D]} holds
+     * row {@code ids[...]} for every id. Repeated ids add up in the table's gradient.
+     *
+     * @param ids token ids in {@code [0, V)}, any shape
+     * @return the embedded ids, {@code ids.shape + [D]}
+     * @throws IllegalArgumentException if this is not 2-D or an id is negative or {@code >= V}
+     */
+    public Tensor embedding(IntArray ids) {
+        return SequenceOps.embedding(this, ids, null);
+    }
+
+    /**
+     * As {@link #embedding(IntArray)}, with {@code paddingIdx} (null = none; negative counts from
+     * {@code V}, as in PyTorch): that row is looked up as stored but gets gradient 0.
+     *
+     * @param ids token ids in {@code [0, V)}, any shape
+     * @param paddingIdx the row that receives no gradient, or null
+     * @return the embedded ids, {@code ids.shape + [D]}
+     * @throws IllegalArgumentException if this is not 2-D, an id is negative or {@code >= V}, or
+     *     {@code paddingIdx} is outside {@code [-V, V)}
+     */
+    public Tensor embedding(IntArray ids, Integer paddingIdx) {
+        return SequenceOps.embedding(this, ids, paddingIdx);
+    }
+
+    /**
+     * Fused scaled dot-product attention: {@code softmax(q kᵀ * scale + mask) v} for q
+     * {@code [B, H, T, D]}, k {@code [B, H, S, D]}, v {@code [B, H, S, Dv]}; result {@code [B, H, T, Dv]}.
+     * The softmax probabilities are kept for the backward.
+     *
+     * <p>Mask convention (as {@code nn.MultiheadAttention}'s boolean {@code attn_mask} and
+     * {@code masked_fill}, not as PyTorch 2's {@code F.scaled_dot_product_attention}): a
+     * <b>nonzero</b> entry of {@code maskedOut} means query t does <b>not</b> attend key s; 0 means
+     * it does. {@code maskedOut} is {@code [T, S]} or any shape that broadcasts to
+     * {@code [B, H, T, S]}, or null. {@code causal} additionally masks every key {@code s > t}.
+     * A query row whose keys are all masked gets output 0 and passes gradient 0 (PyTorch gives NaN).
+     *
+     * @param q queries {@code [B, H, T, D]}
+     * @param k keys {@code [B, H, S, D]}
+     * @param v values {@code [B, H, S, Dv]}
+     * @param maskedOut nonzero = not attended, broadcastable to {@code [B, H, T, S]}; or null
+     * @param causal whether query t attends only keys {@code s <= t}
+     * @param scale the factor on the scores, or null for {@code 1/sqrt(D)}
+     * @return the attention output {@code [B, H, T, Dv]}
+     * @throws IllegalArgumentException if the ranks, batch/head dims, head dims {@code D} or key
+     *     counts differ, the mask does not broadcast to the scores, or the scale is not finite
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, IntArray maskedOut,
+                                                   boolean causal, Float scale) {
+        return SequenceOps.attention(q, k, v, maskedOut, causal, scale);
+    }
+
     // ---- shape --------------------------------------------------------------------------------
 
     /** Exchanges dimensions {@code dim0} and {@code dim1} (negative counts from the end). */

@@ -478,4 +478,162 @@ public interface Backend {
      */
     void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t,
                   float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled);
+
+    // ---- sequence layers ----------------------------------------------------------------------
+
+    /**
+     * The result of {@link #layerNorm}: the normalised output (shape of x) and, per normalised
+     * row (x's leading dims), the mean and {@code 1/sqrt(var + eps)} that the backward reuses.
+     *
+     * @param output the normalised, affine-transformed input
+     * @param mean the mean of each row
+     * @param invStd the inverse standard deviation of each row
+     */
+    record LayerNormResult(NDArray output, NDArray mean, NDArray invStd) {
+    }
+
+    /**
+     * The gradients of {@link #layerNormBackward}.
+     *
+     * @param input the gradient of x
+     * @param weight the gradient of the weight (shape {@code normalizedShape})
+     * @param bias the gradient of the bias (shape {@code normalizedShape})
+     */
+    record LayerNormGradients(NDArray input, NDArray weight, NDArray bias) {
+    }
+
+    /**
+     * Layer normalisation over the trailing dims {@code normalizedShape} of x:
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias} with the mean and biased variance of
+     * each row; {@code weight} and {@code bias} (shape {@code normalizedShape}) may each be null.
+     *
+     * @throws IllegalArgumentException if x's trailing dims differ from {@code normalizedShape}, an
+     *     affine array has another shape, or {@code eps} is negative or not finite
+     */
+    LayerNormResult layerNorm(NDArray x, int[] normalizedShape, NDArray weight, NDArray bias, float eps);
+
+    /**
+     * Backward of {@link #layerNorm} given the saved {@code mean} and {@code invStd}: the
+     * gradients of x, of the weight and of the bias ({@code weight} may be null = no scaling).
+     * The weight and bias gradients sum over rows in row order.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    LayerNormGradients layerNormBackward(NDArray grad, NDArray x, NDArray mean, NDArray invStd, NDArray weight);
+
+    /**
+     * The result of {@link #attention}: the output {@code [..., T, Dv]} and the softmax
+     * probabilities {@code [..., T, S]} that the backward reuses.
+     *
+     * @param output the attention output
+     * @param probs the attention probabilities, exactly 0 where masked
+     */
+    record AttentionResult(NDArray output, NDArray probs) {
+    }
+
+    /**
+     * The gradients of {@link #attentionBackward}.
+     *
+     * @param q the gradient of the queries
+     * @param k the gradient of the keys
+     * @param v the gradient of the values
+     */
+    record AttentionGradients(NDArray q, NDArray k, NDArray v) {
+    }
+
+    /**
+     * Scaled dot-product attention {@code softmax(q kᵀ scale) v} for q {@code [..., T, D]}, k
+     * {@code [..., S, D]}, v {@code [..., S, Dv]} with equal leading dims (typically
+     * {@code [B, H]}). {@code maskedOut} (or null) broadcasts to {@code [..., T, S]}; a nonzero
+     * entry means query t does NOT attend key s. {@code causal} also masks {@code s > t}. A query
+     * whose keys are all masked gets probabilities 0 and output 0.
+     *
+     * @throws IllegalArgumentException if the ranks, leading dims, head dims or key counts differ,
+     *     the mask does not broadcast, or {@code scale} is not finite
+     */
+    AttentionResult attention(NDArray q, NDArray k, NDArray v, IntArray maskedOut, boolean causal, float scale);
+
+    /**
+     * Backward of {@link #attention} from the saved probabilities:
+     * {@code dV = Pᵀ dO}, {@code dS = P (dO Vᵀ - rowsum(dO Vᵀ P)) scale}, {@code dQ = dS K},
+     * {@code dK = dSᵀ Q}.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    AttentionGradients attentionBackward(NDArray grad, NDArray q, NDArray k, NDArray v, NDArray probs, float scale);
+
+    /**
+     * Embedding lookup: row {@code ids[i]} of {@code weight [V, D]} for every id; shape
+     * {@code ids.shape + [D]}.
+     *
+     * @throws IllegalArgumentException if the weight is not 2-D or an id is outside {@code [0, V)}
+     */
+    NDArray embedding(NDArray weight, IntArray ids);
+
+    /**
+     * Backward of {@link #embedding}: the {@code [V, D]} sum of the gradient rows of each id,
+     * added in id order; the {@code paddingIdx} row (null = none) gets 0.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit or an id or {@code paddingIdx} is outside {@code [0, V)}
+     */
+    NDArray embeddingBackward(NDArray grad, IntArray ids, int numEmbeddings, Integer paddingIdx);
+
+    /**
+     * The result of {@link #crossEntropy}: the per-element loss (labels' shape) and the
+     * log-sum-exp of each element's logits, which the backward reuses.
+     *
+     * @param loss the loss of each element, 0 where ignored
+     * @param logSumExp the log-sum-exp over the classes of each element
+     */
+    record CrossEntropyResult(NDArray loss, NDArray logSumExp) {
+    }
+
+    /**
+     * Cross-entropy per element for logits {@code [N, C, d...]} (classes on dim 1) and labels
+     * {@code [N, d...]}: {@code (1-e)(-log p_y) + e mean_c(-log p_c)}, 0 where the label equals
+     * {@code ignoreIndex}.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit, a label is outside {@code [0, C)}
+     *     and not {@code ignoreIndex}, or the smoothing is outside {@code [0, 1]}
+     */
+    CrossEntropyResult crossEntropy(NDArray logits, IntArray labels, int ignoreIndex, float labelSmoothing);
+
+    /**
+     * Backward of {@link #crossEntropy} for per-element gradients {@code grad} (labels' shape):
+     * {@code grad (softmax(z) - (1-e) onehot(y) - e/C)}, 0 for ignored elements.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    NDArray crossEntropyBackward(NDArray grad, NDArray logits, IntArray labels, NDArray logSumExp,
+                                 int ignoreIndex, float labelSmoothing);
+
+    /**
+     * Negative log-likelihood per element: {@code -input[n, labels[n, ...], ...]} for
+     * log-probabilities {@code [N, C, d...]} and labels {@code [N, d...]}, 0 where ignored.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit or a label is outside {@code [0, C)} and not {@code ignoreIndex}
+     */
+    NDArray nllLoss(NDArray input, IntArray labels, int ignoreIndex);
+
+    /**
+     * Backward of {@link #nllLoss}: {@code -grad} at each element's label, 0 elsewhere; shape {@code inputShape}.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    NDArray nllLossBackward(NDArray grad, IntArray labels, Shape inputShape, int ignoreIndex);
+
+    /**
+     * Smooth L1 of differences elementwise: {@code 0.5 d²/beta} where {@code |d| < beta}, else
+     * {@code |d| - 0.5 beta}; {@code beta = 0} is {@code |d|}.
+     *
+     * @throws IllegalArgumentException if {@code beta} is negative or not finite
+     */
+    NDArray smoothL1(NDArray diff, float beta);
+
+    /**
+     * Backward of {@link #smoothL1}: {@code grad * clamp(d/beta, -1, 1)} ({@code grad * sign(d)} for beta 0).
+     *
+     * @throws IllegalArgumentException if the shapes differ or {@code beta} is invalid
+     */
+    NDArray smoothL1Backward(NDArray grad, NDArray diff, float beta);
 }

@@ -1498,6 +1498,415 @@ public final class CpuBackend implements Backend {
                 (from, to) -> Kernels.OPTIMIZER.adam(p, g, md, vd, vmd, from, to, scalars));
     }
 
+    // ---- sequence layers ----------------------------------------------------------------------
+
+    /** Below this many multiply-adds (or element visits) a sequence-layer kernel runs on one thread. */
+    private static final long SEQ_PARALLEL_MIN = 1L << 16;
+
+    @Override
+    public LayerNormResult layerNorm(NDArray x, int[] normalizedShape, NDArray weight, NDArray bias, float eps) {
+        String op = "layerNorm";
+        Objects.requireNonNull(x, op + ": x is null");
+        Objects.requireNonNull(normalizedShape, op + ": normalizedShape is null");
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be finite and >= 0, got " + eps);
+        }
+        Shape ns = Shape.of(normalizedShape);
+        Shape lead = leadingShape(op, x.shape(), ns);
+        if (weight != null && !weight.shape().equals(ns)) {
+            throw new IllegalArgumentException(op + ": weight must have shape " + ns + ", got " + weight.shape());
+        }
+        if (bias != null && !bias.shape().equals(ns)) {
+            throw new IllegalArgumentException(op + ": bias must have shape " + ns + ", got " + bias.shape());
+        }
+        int n = ns.size();
+        int rows = lead.size();
+        float[] y = new float[x.size()];
+        float[] mean = new float[rows];
+        float[] inv = new float[rows];
+        float[] xd = x.data;
+        float[] wd = weight == null ? null : weight.data;
+        float[] bd = bias == null ? null : bias.data;
+        if (n > 0) {
+            KernelPool.forRange(rows, rowGrain(n),
+                    (r0, r1) -> LayerNormKernels.forward(xd, wd, bd, y, mean, inv, n, eps, r0, r1));
+        }
+        return new LayerNormResult(new NDArray(y, x.shape()), new NDArray(mean, lead), new NDArray(inv, lead));
+    }
+
+    /** Rows of length {@code n} per thread: enough that a part has {@link #SEQ_PARALLEL_MIN} elements. */
+    private static int rowGrain(int n) {
+        return (int) Math.max(1, SEQ_PARALLEL_MIN / Math.max(1, n));
+    }
+
+    /** x's dims before the trailing {@code ns}, which must match. */
+    private static Shape leadingShape(String op, Shape xs, Shape ns) {
+        if (ns.rank() == 0 || ns.rank() > xs.rank()) {
+            throw new IllegalArgumentException(op + ": normalizedShape " + ns
+                    + " must be 1 to rank(x) trailing dims of x " + xs);
+        }
+        int off = xs.rank() - ns.rank();
+        for (int i = 0; i < ns.rank(); i++) {
+            if (xs.at(off + i) != ns.at(i)) {
+                throw new IllegalArgumentException(op + ": trailing dims of x " + xs
+                        + " differ from normalizedShape " + ns);
+            }
+        }
+        return Shape.of(Arrays.copyOf(xs.toArray(), off));
+    }
+
+    @Override
+    public LayerNormGradients layerNormBackward(NDArray grad, NDArray x, NDArray mean, NDArray invStd, NDArray weight) {
+        String op = "layerNorm backward";
+        requireNonNull(op, grad, x, mean, invStd);
+        requireSameShape(op, grad, x);
+        requireSameShape(op, mean, invStd);
+        Shape lead = mean.shape();
+        Shape xs = x.shape();
+        if (lead.rank() >= xs.rank() || !Arrays.equals(Arrays.copyOf(xs.toArray(), lead.rank()), lead.toArray())) {
+            throw new IllegalArgumentException(op + ": statistics " + lead + " are not leading dims of x " + xs);
+        }
+        Shape ns = Shape.of(Arrays.copyOfRange(xs.toArray(), lead.rank(), xs.rank()));
+        if (weight != null && !weight.shape().equals(ns)) {
+            throw new IllegalArgumentException(op + ": weight must have shape " + ns + ", got " + weight.shape());
+        }
+        int n = ns.size();
+        int rows = lead.size();
+        float[] dx = new float[x.size()];
+        float[] dw = new float[n];
+        float[] db = new float[n];
+        float[] g = grad.data;
+        float[] xd = x.data;
+        float[] md = mean.data;
+        float[] id = invStd.data;
+        float[] wd = weight == null ? null : weight.data;
+        if (n > 0 && rows > 0) {
+            KernelPool.forRange(rows, rowGrain(n),
+                    (r0, r1) -> LayerNormKernels.backwardInput(g, xd, wd, md, id, dx, n, r0, r1));
+            long work = (long) rows * n;
+            int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, n) : 1;
+            KernelPool.run(parts, part -> LayerNormKernels.backwardAffine(g, xd, md, id, dw, db, rows, n,
+                    (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts)));
+        }
+        return new LayerNormGradients(new NDArray(dx, xs), new NDArray(dw, ns), new NDArray(db, ns));
+    }
+
+    @Override
+    public AttentionResult attention(NDArray q, NDArray k, NDArray v, IntArray maskedOut, boolean causal, float scale) {
+        String op = "scaledDotProductAttention";
+        requireNonNull(op, q, k, v);
+        requireFinite(op, "scale", scale);
+        AttentionKernels.Dims dm = attentionDims(op, q.shape(), k.shape(), v.shape(), scale, causal);
+        Shape qs = q.shape();
+        int rank = qs.rank();
+        int[] lead = Arrays.copyOf(qs.toArray(), rank - 2);
+        int pairs = Shape.of(lead).size();
+        int[] scoreDims = Arrays.copyOf(lead, rank);
+        scoreDims[rank - 2] = dm.t();
+        scoreDims[rank - 1] = dm.s();
+        Shape scores = Shape.of(scoreDims);
+        int[] mstr = null;
+        int[] mdata = null;
+        if (maskedOut != null) {
+            Shape ms = maskedOut.shape();
+            if (ms.rank() > rank || !Shape.broadcast(ms, scores).equals(scores)) {
+                throw new IllegalArgumentException(op + ": mask " + ms + " does not broadcast to the scores "
+                        + scores + " (q " + qs + ", k " + k.shape() + ")");
+            }
+            mstr = ShapeKernels.broadcastStrides(ms, scores);
+            mdata = maskedOut.data;
+        }
+        int[] outDims = qs.toArray();
+        outDims[rank - 1] = dm.dv();
+        float[] out = new float[Shape.of(outDims).size()];
+        float[] probs = new float[scores.size()];
+        float[] qd = q.data;
+        float[] kd = k.data;
+        float[] vd = v.data;
+        int[] maskData = mdata;
+        int[] maskStrides = mstr;
+        long work = (long) pairs * dm.t() * dm.s() * (dm.d() + dm.dv());
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
+        if (dm.t() > 0 && dm.s() > 0) {
+            KernelPool.run(parts, part -> {
+                float[] scratch = new float[AttentionKernels.ROW_BLOCK * dm.s()];
+                int[] idx = new int[lead.length];
+                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
+                    int mOff = 0;
+                    if (maskData != null) {
+                        int rem = p;
+                        for (int d = lead.length - 1; d >= 0; d--) {
+                            idx[d] = rem % lead[d];
+                            rem /= lead[d];
+                            mOff += idx[d] * maskStrides[d];
+                        }
+                    }
+                    AttentionKernels.forward(dm, p, qd, kd, vd, out, probs, maskData, mOff,
+                            maskData == null ? 0 : maskStrides[rank - 2],
+                            maskData == null ? 0 : maskStrides[rank - 1], scratch);
+                }
+            });
+        }
+        return new AttentionResult(new NDArray(out, Shape.of(outDims)), new NDArray(probs, scores));
+    }
+
+    private static AttentionKernels.Dims attentionDims(String op, Shape qs, Shape ks, Shape vs, float scale,
+                                                       boolean causal) {
+        int rank = qs.rank();
+        if (rank < 2 || ks.rank() != rank || vs.rank() != rank) {
+            throw new IllegalArgumentException(op + ": q, k, v must have one rank >= 2 ([B, H, T, D]): q " + qs
+                    + ", k " + ks + ", v " + vs);
+        }
+        for (int d = 0; d < rank - 2; d++) {
+            if (ks.at(d) != qs.at(d) || vs.at(d) != qs.at(d)) {
+                throw new IllegalArgumentException(op + ": leading (batch, head) dims differ: q " + qs
+                        + ", k " + ks + ", v " + vs);
+            }
+        }
+        if (ks.dim(-1) != qs.dim(-1)) {
+            throw new IllegalArgumentException(op + ": head dims of q and k differ: q " + qs + ", k " + ks);
+        }
+        if (vs.dim(-2) != ks.dim(-2)) {
+            throw new IllegalArgumentException(op + ": k and v have different numbers of keys: k " + ks + ", v " + vs);
+        }
+        return new AttentionKernels.Dims(qs.dim(-2), ks.dim(-2), qs.dim(-1), vs.dim(-1), scale, causal);
+    }
+
+    @Override
+    public AttentionGradients attentionBackward(NDArray grad, NDArray q, NDArray k, NDArray v, NDArray probs,
+                                                float scale) {
+        String op = "scaledDotProductAttention backward";
+        requireNonNull(op, grad, q, k, v, probs);
+        requireFinite(op, "scale", scale);
+        AttentionKernels.Dims dm = attentionDims(op, q.shape(), k.shape(), v.shape(), scale, false);
+        int rank = q.shape().rank();
+        int[] outDims = q.shape().toArray();
+        outDims[rank - 1] = dm.dv();
+        int[] scoreDims = q.shape().toArray();
+        scoreDims[rank - 1] = dm.s();
+        if (!grad.shape().equals(Shape.of(outDims)) || !probs.shape().equals(Shape.of(scoreDims))) {
+            throw new IllegalArgumentException(op + ": grad " + grad.shape() + " or probs " + probs.shape()
+                    + " do not fit q " + q.shape() + ", k " + k.shape() + ", v " + v.shape());
+        }
+        int pairs = Shape.of(Arrays.copyOf(outDims, rank - 2)).size();
+        float[] dq = new float[q.size()];
+        float[] dk = new float[k.size()];
+        float[] dv = new float[v.size()];
+        float[] g = grad.data;
+        float[] qd = q.data;
+        float[] kd = k.data;
+        float[] vd = v.data;
+        float[] pd = probs.data;
+        long work = (long) pairs * dm.t() * dm.s() * (dm.d() + dm.dv());
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
+        if (dm.t() > 0 && dm.s() > 0) {
+            KernelPool.run(parts, part -> {
+                float[] scratch = new float[dm.t() * dm.s()];
+                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
+                    AttentionKernels.backward(dm, p, g, qd, kd, vd, pd, dq, dk, dv, scratch);
+                }
+            });
+        }
+        return new AttentionGradients(new NDArray(dq, q.shape()), new NDArray(dk, k.shape()),
+                new NDArray(dv, v.shape()));
+    }
+
+    @Override
+    public NDArray embedding(NDArray weight, IntArray ids) {
+        String op = "embedding";
+        Objects.requireNonNull(weight, op + ": weight is null");
+        Objects.requireNonNull(ids, op + ": ids is null");
+        Shape ws = weight.shape();
+        if (ws.rank() != 2) {
+            throw new IllegalArgumentException(op + ": weight must be 2-D [V, D], got " + ws);
+        }
+        requireIds(op, ids, ws);
+        int d = ws.at(1);
+        int[] dims = Arrays.copyOf(ids.shape().toArray(), ids.shape().rank() + 1);
+        dims[dims.length - 1] = d;
+        float[] out = new float[ids.size() * d];
+        EmbeddingKernels.lookup(weight.data, ids.data, out, d);
+        return new NDArray(out, Shape.of(dims));
+    }
+
+    private static void requireIds(String op, IntArray ids, Shape ws) {
+        int[] data = ids.data;
+        int v = ws.at(0);
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < 0 || data[i] >= v) {
+                throw new IllegalArgumentException(op + ": id " + data[i] + " at flat position " + i
+                        + " is outside [0, " + v + ") for weight " + ws + " (ids of shape " + ids.shape() + ")");
+            }
+        }
+    }
+
+    @Override
+    public NDArray embeddingBackward(NDArray grad, IntArray ids, int numEmbeddings, Integer paddingIdx) {
+        String op = "embedding backward";
+        Objects.requireNonNull(grad, op + ": grad is null");
+        Objects.requireNonNull(ids, op + ": ids is null");
+        Shape gs = grad.shape();
+        int rank = ids.shape().rank();
+        if (numEmbeddings < 0 || gs.rank() != rank + 1
+                || !Arrays.equals(Arrays.copyOf(gs.toArray(), rank), ids.shape().toArray())) {
+            throw new IllegalArgumentException(op + ": grad " + gs + " does not fit ids " + ids.shape()
+                    + " and " + numEmbeddings + " embeddings");
+        }
+        int d = gs.at(rank);
+        Shape ws = Shape.of(numEmbeddings, d);
+        requireIds(op, ids, ws);
+        if (paddingIdx != null && (paddingIdx < 0 || paddingIdx >= numEmbeddings)) {
+            throw new IllegalArgumentException(op + ": paddingIdx " + paddingIdx + " is outside [0, "
+                    + numEmbeddings + ")");
+        }
+        int pad = paddingIdx == null ? -1 : paddingIdx;
+        float[] dw = new float[ws.size()];
+        float[] g = grad.data;
+        int[] id = ids.data;
+        long work = (long) id.length * d;
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, Math.max(1, d / 16)) : 1;
+        KernelPool.run(parts, part -> EmbeddingKernels.scatterAdd(g, id, dw, d, pad,
+                d * part / parts, d * (part + 1) / parts));
+        return new NDArray(dw, ws);
+    }
+
+    @Override
+    public CrossEntropyResult crossEntropy(NDArray logits, IntArray labels, int ignoreIndex, float labelSmoothing) {
+        String op = "crossEntropy";
+        Objects.requireNonNull(logits, op + ": logits is null");
+        Objects.requireNonNull(labels, op + ": labels is null");
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+            throw new IllegalArgumentException(op + ": labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        int c = requireLabels(op, logits.shape(), labels, ignoreIndex);
+        int elems = labels.size();
+        int inner = c == 0 ? 0 : innerSize(logits.shape());
+        float[] loss = new float[elems];
+        float[] lse = new float[elems];
+        float[] z = logits.data;
+        int[] y = labels.data;
+        KernelPool.forRange(elems, rowGrain(c), (e0, e1) ->
+                LossKernels.crossEntropy(z, y, loss, lse, c, inner, ignoreIndex, labelSmoothing, e0, e1));
+        return new CrossEntropyResult(new NDArray(loss, labels.shape()), new NDArray(lse, labels.shape()));
+    }
+
+    /** Checks logits {@code [N, C, d...]} against labels {@code [N, d...]} and the label range; returns C. */
+    private static int requireLabels(String op, Shape xs, IntArray labels, int ignoreIndex) {
+        Shape ls = labels.shape();
+        if (xs.rank() < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, d...], got " + xs);
+        }
+        int[] expected = new int[xs.rank() - 1];
+        expected[0] = xs.at(0);
+        for (int i = 2; i < xs.rank(); i++) {
+            expected[i - 1] = xs.at(i);
+        }
+        if (!ls.equals(Shape.of(expected))) {
+            throw new IllegalArgumentException(op + ": labels " + ls + " do not fit input " + xs + ": expected "
+                    + Shape.of(expected));
+        }
+        int c = xs.at(1);
+        int[] y = labels.data;
+        for (int i = 0; i < y.length; i++) {
+            if ((y[i] < 0 || y[i] >= c) && y[i] != ignoreIndex) {
+                throw new IllegalArgumentException(op + ": label " + y[i] + " at flat position " + i
+                        + " is outside [0, " + c + ") and is not ignoreIndex " + ignoreIndex + " (input " + xs
+                        + ", labels " + ls + ")");
+            }
+        }
+        if (c == 0 && y.length > 0) {
+            throw new IllegalArgumentException(op + ": input " + xs + " has no classes");
+        }
+        return c;
+    }
+
+    /** The product of the dims after dim 1 (1 for a 2-D shape). */
+    private static int innerSize(Shape s) {
+        int n = 1;
+        for (int i = 2; i < s.rank(); i++) {
+            n *= s.at(i);
+        }
+        return n;
+    }
+
+    @Override
+    public NDArray crossEntropyBackward(NDArray grad, NDArray logits, IntArray labels, NDArray logSumExp,
+                                        int ignoreIndex, float labelSmoothing) {
+        String op = "crossEntropy backward";
+        requireNonNull(op, grad, logits, logSumExp);
+        Objects.requireNonNull(labels, op + ": labels is null");
+        int c = requireLabels(op, logits.shape(), labels, ignoreIndex);
+        if (!grad.shape().equals(labels.shape()) || !logSumExp.shape().equals(labels.shape())) {
+            throw new IllegalArgumentException(op + ": grad " + grad.shape() + " and logSumExp "
+                    + logSumExp.shape() + " must have the labels' shape " + labels.shape());
+        }
+        int inner = c == 0 ? 0 : innerSize(logits.shape());
+        float[] dz = new float[logits.size()];
+        float[] g = grad.data;
+        float[] z = logits.data;
+        float[] l = logSumExp.data;
+        int[] y = labels.data;
+        KernelPool.forRange(labels.size(), rowGrain(c), (e0, e1) ->
+                LossKernels.crossEntropyBackward(g, z, y, l, dz, c, inner, ignoreIndex, labelSmoothing, e0, e1));
+        return new NDArray(dz, logits.shape());
+    }
+
+    @Override
+    public NDArray nllLoss(NDArray input, IntArray labels, int ignoreIndex) {
+        String op = "nllLoss";
+        Objects.requireNonNull(input, op + ": input is null");
+        Objects.requireNonNull(labels, op + ": labels is null");
+        int c = requireLabels(op, input.shape(), labels, ignoreIndex);
+        float[] loss = new float[labels.size()];
+        if (c > 0) {
+            LossKernels.nll(input.data, labels.data, loss, c, innerSize(input.shape()), ignoreIndex);
+        }
+        return new NDArray(loss, labels.shape());
+    }
+
+    @Override
+    public NDArray nllLossBackward(NDArray grad, IntArray labels, Shape inputShape, int ignoreIndex) {
+        String op = "nllLoss backward";
+        Objects.requireNonNull(grad, op + ": grad is null");
+        Objects.requireNonNull(labels, op + ": labels is null");
+        Objects.requireNonNull(inputShape, op + ": inputShape is null");
+        int c = requireLabels(op, inputShape, labels, ignoreIndex);
+        if (!grad.shape().equals(labels.shape())) {
+            throw new IllegalArgumentException(op + ": grad " + grad.shape() + " must have the labels' shape "
+                    + labels.shape());
+        }
+        float[] dx = new float[inputShape.size()];
+        if (c > 0) {
+            LossKernels.nllBackward(grad.data, labels.data, dx, c, innerSize(inputShape), ignoreIndex);
+        }
+        return new NDArray(dx, inputShape);
+    }
+
+    @Override
+    public NDArray smoothL1(NDArray diff, float beta) {
+        Objects.requireNonNull(diff, "smoothL1: diff is null");
+        requireBeta("smoothL1", beta);
+        float[] out = new float[diff.size()];
+        LossKernels.smoothL1(diff.data, out, beta);
+        return new NDArray(out, diff.shape());
+    }
+
+    @Override
+    public NDArray smoothL1Backward(NDArray grad, NDArray diff, float beta) {
+        requireNonNull("smoothL1 backward", grad, diff);
+        requireSameShape("smoothL1 backward", grad, diff);
+        requireBeta("smoothL1 backward", beta);
+        float[] out = new float[diff.size()];
+        LossKernels.smoothL1Backward(grad.data, diff.data, out, beta);
+        return new NDArray(out, diff.shape());
+    }
+
+    private static void requireBeta(String op, float beta) {
+        if (!(beta >= 0f) || !Float.isFinite(beta)) {
+            throw new IllegalArgumentException(op + ": beta must be finite and >= 0, got " + beta);
+        }
+    }
+
     // ---- validation ---------------------------------------------------------------------------
 
     private static void requireSameShape(String op, NDArray a, NDArray b) {

@@ -325,7 +325,7 @@ class BadInputTest {
                         "crossEntropy", "[2, 3, 4]"),
                 bad("Losses", "crossEntropy no classes", () -> Losses.crossEntropy(v(2, 0), new int[] {0, 0}), IAE,
                         "crossEntropy", "[2, 0]"),
-                bad("Losses", "crossEntropy null labels", () -> Losses.crossEntropy(v(2, 3), null), NPE, "crossEntropy", "labels"),
+                bad("Losses", "crossEntropy null labels", () -> Losses.crossEntropy(v(2, 3), (int[]) null), NPE, "crossEntropy", "labels"),
                 bad("Losses", "crossEntropy null logits", () -> Losses.crossEntropy(null, new int[] {0}), NPE,
                         "crossEntropy", "logits"));
     }

@@ -1,6 +1,7 @@
 package dev.grad4j.autograd;
 
 import dev.grad4j.tensor.Backend;
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 import dev.grad4j.tensor.Shape;
 
@@ -265,6 +266,63 @@ public final class Tensor {
         return ActivationOps.tanh(this);
     }
 
+    /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))} ({@code torch.nn.functional.gelu}, approximate "none"). */
+    public Tensor gelu() {
+        return ActivationOps.gelu(this, false);
+    }
+
+    /**
+     * GELU, exact or (with {@code tanhApproximation}) PyTorch's {@code approximate="tanh"} form
+     * {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
+     */
+    public Tensor gelu(boolean tanhApproximation) {
+        return ActivationOps.gelu(this, tanhApproximation);
+    }
+
+    /** SiLU (swish) {@code x * sigmoid(x)}. */
+    public Tensor silu() {
+        return ActivationOps.silu(this);
+    }
+
+    /**
+     * Leaky ReLU {@code x > 0 ? x : slope * x} (PyTorch's default slope is 0.01); gradient
+     * {@code slope} at 0.
+     *
+     * @throws IllegalArgumentException if the slope is not finite
+     */
+    public Tensor leakyRelu(float slope) {
+        return ActivationOps.leakyRelu(this, slope);
+    }
+
+    /**
+     * Softplus {@code log(1 + e^{beta x}) / beta}, and {@code x} itself where {@code beta x > threshold}
+     * (PyTorch's defaults: beta 1, threshold 20).
+     *
+     * @throws IllegalArgumentException if beta is not positive and finite or the threshold is NaN
+     */
+    public Tensor softplus(float beta, float threshold) {
+        return ActivationOps.softplus(this, beta, threshold);
+    }
+
+    /**
+     * ELU {@code x > 0 ? x : alpha (e^x - 1)} (PyTorch's default alpha is 1).
+     *
+     * @throws IllegalArgumentException if alpha is not finite
+     */
+    public Tensor elu(float alpha) {
+        return ActivationOps.elu(this, alpha);
+    }
+
+    /**
+     * Clamps every element into {@code [min, max]} ({@code torch.clamp}); a null bound leaves that
+     * side open. The gradient is 1 where {@code min <= x <= max} and 0 outside, as PyTorch.
+     *
+     * @throws IllegalArgumentException if both bounds are null, a bound is NaN, or {@code min > max}
+     */
+    public Tensor clamp(Float min, Float max) {
+        return ActivationOps.clamp(this, min, max);
+    }
+
     /** Softmax along {@code axis} (negative counts from the end); finite for any finite input. */
     public Tensor softmax(int axis) {
         return ActivationOps.softmax(this, axis);
@@ -273,6 +331,121 @@ public final class Tensor {
     /** Log-softmax along {@code axis}: {@code x - logsumexp(x)}, finite for any finite input. */
     public Tensor logSoftmax(int axis) {
         return ActivationOps.logSoftmax(this, axis);
+    }
+
+    // ---- pooling and normalisation ----
+
+    /**
+     * 2-D max pooling ({@code torch.nn.functional.max_pool2d}, no dilation, floor output size):
+     * this {@code [N, C, H, W]} or {@code [C, H, W]}; output {@code [N, C, oh, ow]} with
+     * {@code oh = (H + 2 ph - kh) / sh + 1}, likewise ow. Padding acts as {@code -inf}; the gradient
+     * goes to each window's maximum, summed over overlapping windows.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @throws IllegalArgumentException for a wrong rank, a non-positive kernel or stride, padding
+     *     outside {@code [0, kernel / 2]}, or a kernel larger than the padded input
+     */
+    public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding) {
+        return PoolOps.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /**
+     * 2-D max pooling with a square {@code kernel}, stride = kernel and no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor maxPool2d(int kernel) {
+        return PoolOps.maxPool2d(this, new int[] {kernel, kernel}, null, null);
+    }
+
+    /**
+     * 2-D average pooling ({@code torch.nn.functional.avg_pool2d}, floor output size, zero padding):
+     * shapes as {@link #maxPool2d(int[], int[], int[])}. Each output divides its window's sum by
+     * {@code kh * kw} if {@code countIncludePad}, else by the number of input elements in the window.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @param countIncludePad whether padding counts in the divisor (PyTorch's default: true)
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return PoolOps.avgPool2d(this, kernel, stride, padding, countIncludePad);
+    }
+
+    /**
+     * 2-D average pooling with a square {@code kernel}, stride = kernel, no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int kernel) {
+        return PoolOps.avgPool2d(this, new int[] {kernel, kernel}, null, null, true);
+    }
+
+    /**
+     * Adaptive average pooling ({@code torch.nn.functional.adaptive_avg_pool2d}): this
+     * {@code [N, C, H, W]} or {@code [C, H, W]} to {@code [.., outH, outW]}; output row i averages
+     * input rows {@code [floor(i H / outH), ceil((i + 1) H / outH))}, columns likewise, so windows
+     * overlap when the sizes do not divide and the output may be larger than the input.
+     *
+     * @throws IllegalArgumentException for a wrong rank, an empty input plane or a non-positive output size
+     */
+    public Tensor adaptiveAvgPool2d(int outH, int outW) {
+        return PoolOps.adaptiveAvgPool2d(this, outH, outW);
+    }
+
+    /**
+     * Merges dims {@code startDim..endDim} (inclusive, negative counts from the end) into one, as
+     * {@code torch.flatten}: {@code [2, 3, 4].flatten(1, -1)} is {@code [2, 12]}; a scalar becomes
+     * {@code [1]}. When the range is a single dim the result is this tensor.
+     *
+     * @throws IllegalArgumentException if a dim is out of range or {@code startDim} comes after {@code endDim}
+     */
+    public Tensor flatten(int startDim, int endDim) {
+        return PoolOps.flatten(this, startDim, endDim);
+    }
+
+    /**
+     * Batch normalisation ({@code torch.nn.functional.batch_norm}) over channels on dim 1 of this
+     * {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}:
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. In training, mean and biased
+     * variance are the batch's, over every dim but 1, and gradients flow through them; if the
+     * running statistics are given they are updated in place:
+     * {@code running = (1 - momentum) running + momentum stat}, with the unbiased variance
+     * {@code var n / (n - 1)}. In evaluation the running statistics are used (and not updated);
+     * they get no gradient.
+     *
+     * @param weight {@code [C]}, or null for 1 (affine = false)
+     * @param bias {@code [C]}, or null for 0
+     * @param runningMean {@code [C]}, or null (then also runningVar; training only)
+     * @param runningVar {@code [C]}, or null
+     * @param training whether to normalise with batch statistics
+     * @param momentum the running-statistics update factor (PyTorch's default 0.1)
+     * @param eps added to the variance (PyTorch's default 1e-5)
+     * @throws IllegalArgumentException for a rank below 2, a parameter not {@code [C]}, a training
+     *     batch with one value per channel, missing running statistics in evaluation, or a
+     *     negative or non-finite eps or momentum
+     */
+    public Tensor batchNorm(Tensor weight, Tensor bias, NDArray runningMean, NDArray runningVar,
+                            boolean training, float momentum, float eps) {
+        return NormOps.batchNorm(this, weight, bias, runningMean, runningVar, training, momentum, eps);
+    }
+
+    /**
+     * Inverted dropout: in training each element is kept with probability {@code 1 - p} and scaled
+     * by {@code 1 / (1 - p)}, else zeroed. The mask draws one {@code random.nextFloat()} per
+     * element in row-major order and keeps the element when the draw is {@code >= p}, so a seeded
+     * generator repeats a run exactly. When not training or {@code p == 0} the result is this
+     * tensor itself and nothing is drawn; {@code p == 1} gives zeros (nothing drawn). The gradient
+     * is {@code upstream * mask * scale}.
+     *
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1]}
+     * @throws NullPointerException if {@code random} is null
+     */
+    public Tensor dropout(float p, boolean training, java.util.random.RandomGenerator random) {
+        return DropoutOps.dropout(this, p, training, random);
     }
 
     // ---- linear algebra ---------------------------------------------------------------------
@@ -293,6 +466,79 @@ public final class Tensor {
         return LinalgOps.linear(this, Objects.requireNonNull(weight, "linear: weight is null"), bias);
     }
 
+    // ---- sequence layers ----
+
+    /**
+     * Layer normalisation over the trailing dims {@code normalizedShape} (usually the last one or
+     * two) as {@code torch.nn.functional.layer_norm}: {@code (x - mean) / sqrt(var + eps) * weight + bias}
+     * with the mean and biased variance of each group. Weight and bias have shape
+     * {@code normalizedShape}; either may be {@code null} (no scaling / no shift). Result: this shape.
+     *
+     * @param normalizedShape the trailing dims to normalise over, such as {@code {embed}}
+     * @param weight the scale {@code normalizedShape}, or null
+     * @param bias the shift {@code normalizedShape}, or null
+     * @param eps added to the variance, {@code >= 0} (PyTorch's default is {@code 1e-5})
+     * @return the normalised tensor, of this shape
+     * @throws IllegalArgumentException if the trailing dims differ from {@code normalizedShape}, an
+     *     affine tensor has another shape, or {@code eps} is negative or not finite
+     */
+    public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return SequenceOps.layerNorm(this, normalizedShape, weight, bias, eps);
+    }
+
+    /**
+     * Looks up rows of this embedding table {@code [V, D]}: the result {@code ids.shape + [D]} holds
+     * row {@code ids[...]} for every id. Repeated ids add up in the table's gradient.
+     *
+     * @param ids token ids in {@code [0, V)}, any shape
+     * @return the embedded ids, {@code ids.shape + [D]}
+     * @throws IllegalArgumentException if this is not 2-D or an id is negative or {@code >= V}
+     */
+    public Tensor embedding(IntArray ids) {
+        return SequenceOps.embedding(this, ids, null);
+    }
+
+    /**
+     * As {@link #embedding(IntArray)}, with {@code paddingIdx} (null = none; negative counts from
+     * {@code V}, as in PyTorch): that row is looked up as stored but gets gradient 0.
+     *
+     * @param ids token ids in {@code [0, V)}, any shape
+     * @param paddingIdx the row that receives no gradient, or null
+     * @return the embedded ids, {@code ids.shape + [D]}
+     * @throws IllegalArgumentException if this is not 2-D, an id is negative or {@code >= V}, or
+     *     {@code paddingIdx} is outside {@code [-V, V)}
+     */
+    public Tensor embedding(IntArray ids, Integer paddingIdx) {
+        return SequenceOps.embedding(this, ids, paddingIdx);
+    }
+
+    /**
+     * Fused scaled dot-product attention: {@code softmax(q kᵀ * scale + mask) v} for q
+     * {@code [B, H, T, D]}, k {@code [B, H, S, D]}, v {@code [B, H, S, Dv]}; result {@code [B, H, T, Dv]}.
+     * The softmax probabilities are kept for the backward.
+     *
+     * <p>Mask convention (as {@code nn.MultiheadAttention}'s boolean {@code attn_mask} and
+     * {@code masked_fill}, not as PyTorch 2's {@code F.scaled_dot_product_attention}): a
+     * <b>nonzero</b> entry of {@code maskedOut} means query t does <b>not</b> attend key s; 0 means
+     * it does. {@code maskedOut} is {@code [T, S]} or any shape that broadcasts to
+     * {@code [B, H, T, S]}, or null. {@code causal} additionally masks every key {@code s > t}.
+     * A query row whose keys are all masked gets output 0 and passes gradient 0 (PyTorch gives NaN).
+     *
+     * @param q queries {@code [B, H, T, D]}
+     * @param k keys {@code [B, H, S, D]}
+     * @param v values {@code [B, H, S, Dv]}
+     * @param maskedOut nonzero = not attended, broadcastable to {@code [B, H, T, S]}; or null
+     * @param causal whether query t attends only keys {@code s <= t}
+     * @param scale the factor on the scores, or null for {@code 1/sqrt(D)}
+     * @return the attention output {@code [B, H, T, Dv]}
+     * @throws IllegalArgumentException if the ranks, batch/head dims, head dims {@code D} or key
+     *     counts differ, the mask does not broadcast to the scores, or the scale is not finite
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, IntArray maskedOut,
+                                                   boolean causal, Float scale) {
+        return SequenceOps.attention(q, k, v, maskedOut, causal, scale);
+    }
+
     // ---- shape --------------------------------------------------------------------------------
 
     /** Exchanges dimensions {@code dim0} and {@code dim1} (negative counts from the end). */
@@ -303,6 +549,117 @@ public final class Tensor {
     /** The same elements with new dimensions; one may be {@code -1} and is inferred. */
     public Tensor reshape(int... dims) {
         return ShapeOps.reshape(this, Objects.requireNonNull(dims, "reshape: dims is null"));
+    }
+
+    /**
+     * Reorders the dimensions: dimension i of the result is dimension {@code dims[i]} of this
+     * ({@code torch.permute}; negative dims count from the end). The result is contiguous.
+     *
+     * @throws IllegalArgumentException if dims is not a permutation of this tensor's dimensions
+     */
+    public Tensor permute(int... dims) {
+        return ShapeOps.permute(this, Objects.requireNonNull(dims, "permute: dims is null"));
+    }
+
+    /**
+     * Removes dimension {@code dim} if its size is 1; as {@code torch.squeeze(dim)}, a dimension
+     * of another size is left alone (the result has this tensor's shape).
+     *
+     * @throws IllegalArgumentException if dim is out of range
+     */
+    public Tensor squeeze(int dim) {
+        return ShapeOps.squeeze(this, dim);
+    }
+
+    /**
+     * Inserts a dimension of size 1 at {@code dim}, in {@code [-(rank+1), rank]} ({@code torch.unsqueeze}).
+     *
+     * @throws IllegalArgumentException if dim is out of range
+     */
+    public Tensor unsqueeze(int dim) {
+        return ShapeOps.unsqueeze(this, dim);
+    }
+
+    /**
+     * Returns elements {@code [start, start + length)} along {@code dim} ({@code torch.narrow}), as
+     * a contiguous tensor.
+     *
+     * @throws IllegalArgumentException if dim is out of range or the slice leaves the dimension
+     */
+    public Tensor narrow(int dim, int start, int length) {
+        return ShapeOps.narrow(this, dim, start, length);
+    }
+
+    /**
+     * Selects slices along {@code dim} at the positions of a 1-D {@code index} ({@code torch.index_select});
+     * repeats are allowed and their gradients add up. Shape: dim becomes {@code index.size()} long.
+     *
+     * @throws IllegalArgumentException if dim is out of range, the index is not 1-D or an index is outside the dimension
+     */
+    public Tensor indexSelect(int dim, IntArray index) {
+        return IndexOps.indexSelect(this, dim, Objects.requireNonNull(index, "indexSelect: index is null"));
+    }
+
+    /**
+     * {@code torch.gather}: {@code out[i][j] = x[index[i][j]][j]} for dim 0, {@code x[i][index[i][j]]}
+     * for dim 1, and so on. The index has this tensor's rank, {@code index.shape[d] <= shape[d]}
+     * for {@code d != dim}; the result has the index's shape.
+     *
+     * @throws IllegalArgumentException if the ranks differ, an index dimension is too long or an index is out of range
+     */
+    public Tensor gather(int dim, IntArray index) {
+        return IndexOps.gather(this, dim, Objects.requireNonNull(index, "gather: index is null"));
+    }
+
+    /**
+     * Returns this tensor with {@code value} wherever the 0/1 {@code mask} (broadcastable to this
+     * shape) is 1 ({@code masked_fill}); no gradient flows through the filled positions.
+     *
+     * @throws IllegalArgumentException if the mask does not broadcast to this shape or holds a value other than 0 or 1
+     */
+    public Tensor maskedFill(IntArray mask, float value) {
+        return IndexOps.maskedFill(this, Objects.requireNonNull(mask, "maskedFill: mask is null"), value);
+    }
+
+    /**
+     * Concatenates tensors along {@code dim} ({@code torch.cat}); they share their rank (at least 1)
+     * and every other dimension.
+     *
+     * @throws IllegalArgumentException if there are no tensors, dim is out of range or the shapes differ off dim
+     */
+    public static Tensor cat(int dim, Tensor... xs) {
+        return ShapeOps.cat(dim, xs);
+    }
+
+    /** {@link #cat(int, Tensor...)} of a list. */
+    public static Tensor cat(int dim, List<Tensor> xs) {
+        return ShapeOps.cat(dim, Objects.requireNonNull(xs, "cat: tensors are null").toArray(new Tensor[0]));
+    }
+
+    /**
+     * Stacks tensors of one shape along a new dimension {@code dim} in {@code [-(rank+1), rank]}
+     * ({@code torch.stack}).
+     *
+     * @throws IllegalArgumentException if there are no tensors, the shapes differ or dim is out of range
+     */
+    public static Tensor stack(int dim, Tensor... xs) {
+        return ShapeOps.stack(dim, xs);
+    }
+
+    /** {@link #stack(int, Tensor...)} of a list. */
+    public static Tensor stack(int dim, List<Tensor> xs) {
+        return ShapeOps.stack(dim, Objects.requireNonNull(xs, "stack: tensors are null").toArray(new Tensor[0]));
+    }
+
+    /**
+     * Selects elementwise {@code cond != 0 ? a : b} ({@code torch.where}); the 0/1 condition, a and b
+     * broadcast together (NumPy rules). Gradients flow to a where the condition is 1, to b elsewhere.
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or cond holds a value other than 0 or 1
+     */
+    public static Tensor where(IntArray cond, Tensor a, Tensor b) {
+        return IndexOps.where(Objects.requireNonNull(cond, "where: condition is null"),
+                Objects.requireNonNull(a, "where: a is null"), Objects.requireNonNull(b, "where: b is null"));
     }
 
     // ---- reductions ---------------------------------------------------------------------------
@@ -335,6 +692,41 @@ public final class Tensor {
     /** Maximum over {@code axes} ({@code torch.amax}); tied maxima share the gradient equally. */
     public Tensor max(int[] axes, boolean keepDim) {
         return ReduceOps.max(this, axes, keepDim);
+    }
+
+    /** Minimum of all elements, a scalar. */
+    public Tensor min() {
+        return ReduceOps.min(this, null, false);
+    }
+
+    /** Minimum over {@code axes} ({@code torch.amin}); tied minima share the gradient equally. */
+    public Tensor min(int[] axes, boolean keepDim) {
+        return ReduceOps.min(this, axes, keepDim);
+    }
+
+    /**
+     * Variance over {@code axes} ({@code null}: all) with divisor {@code n - correction} (0: biased,
+     * 1: unbiased, as {@code torch.var(correction=)}), computed in two passes in double.
+     *
+     * @throws IllegalArgumentException if correction is negative or not smaller than the number of reduced elements
+     */
+    public Tensor var(int[] axes, int correction, boolean keepDim) {
+        return ReduceOps.var(this, axes, correction, keepDim);
+    }
+
+    /**
+     * Standard deviation, the square root of {@link #var(int[], int, boolean)}; its gradient is 0
+     * where the deviation is 0, as PyTorch.
+     *
+     * @throws IllegalArgumentException if correction is negative or not smaller than the number of reduced elements
+     */
+    public Tensor std(int[] axes, int correction, boolean keepDim) {
+        return ReduceOps.std(this, axes, correction, keepDim);
+    }
+
+    /** {@code log(sum(exp(x)))} over {@code axes} ({@code null}: all), stable for any finite input. */
+    public Tensor logSumExp(int[] axes, boolean keepDim) {
+        return ReduceOps.logSumExp(this, axes, keepDim);
     }
 
     // ---- convolution ----------------------------------------------------------------------------

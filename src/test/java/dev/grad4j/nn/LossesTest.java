@@ -222,7 +222,7 @@ class LossesTest {
     @Test
     void nullArgumentsAreRejected() {
         Tensor z = Tensor.constant(NDArray.zeros(1, 2));
-        assertThatThrownBy(() -> Losses.crossEntropy(z, null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> Losses.crossEntropy(z, (int[]) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("crossEntropy");
         assertThatThrownBy(() -> Losses.mse(null, z)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("mse");

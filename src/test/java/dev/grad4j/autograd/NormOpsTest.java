@@ -161,6 +161,7 @@ class NormOpsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is used only for its effect
     void runningStatisticsUpdateUnderNoGradToo() {
         NDArray rm = NDArray.zeros(3);
         NDArray rv = NDArray.ones(3);

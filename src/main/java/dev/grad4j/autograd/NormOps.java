@@ -27,6 +27,12 @@ final class NormOps {
             r = BACKEND.batchNormTraining(x.value(), w, b, eps);
             if (runningMean != null) {
                 Shape s = x.shape();
+                Shape c = Shape.of(s.dim(1));
+                if (!runningMean.shape().equals(c) || !runningVar.shape().equals(c)) {
+                    throw new IllegalArgumentException("batchNorm: running mean and var must be " + c
+                            + " (the channels of input " + s + "), got " + runningMean.shape() + " and "
+                            + runningVar.shape());
+                }
                 long count = (long) s.size() / s.dim(1);
                 BACKEND.batchNormUpdateStats(runningMean, runningVar, r.mean(), r.variance(), count, momentum);
             }

@@ -341,8 +341,8 @@ public interface Backend {
      * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. {@code weight} and {@code bias}
      * ({@code [C]}) may be null (1 and 0). Statistics accumulate in double.
      *
-     * @throws IllegalArgumentException if the rank is below 2, a parameter is not {@code [C]}, there is
-     *     only one value per channel, or eps is negative or not finite
+     * @throws IllegalArgumentException if the rank is below 2, the input is empty, a parameter is not
+     *     {@code [C]}, there is only one value per channel, or eps is negative or not finite
      */
     BatchNormResult batchNormTraining(NDArray x, NDArray weight, NDArray bias, float eps);
 
@@ -374,7 +374,7 @@ public interface Backend {
      * {@code runningVar = (1 - m) runningVar + m var n / (n - 1)}, where var is the biased batch
      * variance over n values per channel.
      *
-     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, {@code n < 2}, or momentum is not finite
+     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, {@code count < 2}, or momentum is not finite
      */
     void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
                               long count, float momentum);

@@ -1,0 +1,88 @@
+package dev.grad4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pooling and batch-norm kernels give bit-identical results however their planes or channels
+ * are split between threads: one call over all of them equals one call per plane or channel.
+ */
+class PoolNormKernelsTest {
+
+    private static float[] randn(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    @Test
+    void poolingSplitByPlaneEqualsOneCall() {
+        int planes = 6;
+        int h = 7;
+        int w = 6;
+        int oh = 4;
+        int ow = 3;
+        float[] x = randn(1, planes * h * w);
+        float[] g = randn(2, planes * oh * ow);
+        float[][] whole = new float[6][];
+        float[][] split = new float[6][];
+        int[] idxWhole = new int[planes * oh * ow];
+        int[] idxSplit = new int[planes * oh * ow];
+        for (int pass = 0; pass < 2; pass++) {
+            float[][] out = pass == 0 ? whole : split;
+            int[] idx = pass == 0 ? idxWhole : idxSplit;
+            for (int k = 0; k < 6; k++) {
+                out[k] = new float[k % 2 == 0 ? planes * oh * ow : planes * h * w];
+            }
+            int step = pass == 0 ? planes : 1;
+            for (int from = 0; from < planes; from += step) {
+                int to = from + step;
+                PoolKernels.maxPool(x, out[0], idx, from, to, h, w, oh, ow, 3, 3, 2, 2, 1, 1);
+                PoolKernels.maxPoolBackward(g, idx, out[1], from, to, h * w, oh * ow);
+                PoolKernels.avgPool(x, out[2], from, to, h, w, oh, ow, 3, 2, 2, 2, 1, 0, false);
+                PoolKernels.avgPoolBackward(g, out[3], from, to, h, w, oh, ow, 3, 2, 2, 2, 1, 0, false);
+                PoolKernels.adaptiveAvgPool(x, out[4], from, to, h, w, oh, ow);
+                PoolKernels.adaptiveAvgPoolBackward(g, out[5], from, to, h, w, oh, ow);
+            }
+        }
+        assertThat(idxSplit).containsExactly(idxWhole);
+        for (int k = 0; k < 6; k++) {
+            assertThat(split[k]).as("kernel %d", k).containsExactly(whole[k]);
+        }
+    }
+
+    @Test
+    void batchNormSplitByChannelEqualsOneCall() {
+        int n = 3;
+        int c = 5;
+        int s = 8;
+        float[] x = randn(3, n * c * s);
+        float[] g = randn(4, n * c * s);
+        float[] w = randn(5, c);
+        float[] b = randn(6, c);
+        float[][] whole = null;
+        for (int step : new int[] {c, 1, 2}) {
+            float[][] r = {new float[c], new float[c], new float[c], new float[n * c * s], new float[n * c * s],
+                    new float[c], new float[c]};
+            for (int from = 0; from < c; from += step) {
+                int to = Math.min(c, from + step);
+                NormKernels.stats(x, n, c, s, from, to, 1e-5f, r[0], r[1], r[2]);
+                NormKernels.normalize(x, r[3], n, c, s, from, to, r[0], r[2], w, b);
+                NormKernels.backward(g, x, n, c, s, from, to, r[0], r[2], w, true, r[4], r[5], r[6]);
+            }
+            if (whole == null) {
+                whole = r;
+            } else {
+                for (int k = 0; k < r.length; k++) {
+                    assertThat(r[k]).as("array %d, step %d", k, step).containsExactly(whole[k]);
+                }
+            }
+        }
+    }
+}

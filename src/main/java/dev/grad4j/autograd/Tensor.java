@@ -266,6 +266,63 @@ public final class Tensor {
         return ActivationOps.tanh(this);
     }
 
+    /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))} ({@code torch.nn.functional.gelu}, approximate "none"). */
+    public Tensor gelu() {
+        return ActivationOps.gelu(this, false);
+    }
+
+    /**
+     * GELU, exact or (with {@code tanhApproximation}) PyTorch's {@code approximate="tanh"} form
+     * {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
+     */
+    public Tensor gelu(boolean tanhApproximation) {
+        return ActivationOps.gelu(this, tanhApproximation);
+    }
+
+    /** SiLU (swish) {@code x * sigmoid(x)}. */
+    public Tensor silu() {
+        return ActivationOps.silu(this);
+    }
+
+    /**
+     * Leaky ReLU {@code x > 0 ? x : slope * x} (PyTorch's default slope is 0.01); gradient
+     * {@code slope} at 0.
+     *
+     * @throws IllegalArgumentException if the slope is not finite
+     */
+    public Tensor leakyRelu(float slope) {
+        return ActivationOps.leakyRelu(this, slope);
+    }
+
+    /**
+     * Softplus {@code log(1 + e^{beta x}) / beta}, and {@code x} itself where {@code beta x > threshold}
+     * (PyTorch's defaults: beta 1, threshold 20).
+     *
+     * @throws IllegalArgumentException if beta is not positive and finite or the threshold is NaN
+     */
+    public Tensor softplus(float beta, float threshold) {
+        return ActivationOps.softplus(this, beta, threshold);
+    }
+
+    /**
+     * ELU {@code x > 0 ? x : alpha (e^x - 1)} (PyTorch's default alpha is 1).
+     *
+     * @throws IllegalArgumentException if alpha is not finite
+     */
+    public Tensor elu(float alpha) {
+        return ActivationOps.elu(this, alpha);
+    }
+
+    /**
+     * Clamps every element into {@code [min, max]} ({@code torch.clamp}); a null bound leaves that
+     * side open. The gradient is 1 where {@code min <= x <= max} and 0 outside, as PyTorch.
+     *
+     * @throws IllegalArgumentException if both bounds are null, a bound is NaN, or {@code min > max}
+     */
+    public Tensor clamp(Float min, Float max) {
+        return ActivationOps.clamp(this, min, max);
+    }
+
     /** Softmax along {@code axis} (negative counts from the end); finite for any finite input. */
     public Tensor softmax(int axis) {
         return ActivationOps.softmax(this, axis);
@@ -274,6 +331,121 @@ public final class Tensor {
     /** Log-softmax along {@code axis}: {@code x - logsumexp(x)}, finite for any finite input. */
     public Tensor logSoftmax(int axis) {
         return ActivationOps.logSoftmax(this, axis);
+    }
+
+    // ---- pooling and normalisation ----
+
+    /**
+     * 2-D max pooling ({@code torch.nn.functional.max_pool2d}, no dilation, floor output size):
+     * this {@code [N, C, H, W]} or {@code [C, H, W]}; output {@code [N, C, oh, ow]} with
+     * {@code oh = (H + 2 ph - kh) / sh + 1}, likewise ow. Padding acts as {@code -inf}; the gradient
+     * goes to each window's maximum, summed over overlapping windows.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @throws IllegalArgumentException for a wrong rank, a non-positive kernel or stride, padding
+     *     outside {@code [0, kernel / 2]}, or a kernel larger than the padded input
+     */
+    public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding) {
+        return PoolOps.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /**
+     * 2-D max pooling with a square {@code kernel}, stride = kernel and no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor maxPool2d(int kernel) {
+        return PoolOps.maxPool2d(this, new int[] {kernel, kernel}, null, null);
+    }
+
+    /**
+     * 2-D average pooling ({@code torch.nn.functional.avg_pool2d}, floor output size, zero padding):
+     * shapes as {@link #maxPool2d(int[], int[], int[])}. Each output divides its window's sum by
+     * {@code kh * kw} if {@code countIncludePad}, else by the number of input elements in the window.
+     *
+     * @param kernel {@code [kh, kw]}
+     * @param stride {@code [sh, sw]}, or null for the kernel size
+     * @param padding {@code [ph, pw]}, at most half the kernel, or null for none
+     * @param countIncludePad whether padding counts in the divisor (PyTorch's default: true)
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return PoolOps.avgPool2d(this, kernel, stride, padding, countIncludePad);
+    }
+
+    /**
+     * 2-D average pooling with a square {@code kernel}, stride = kernel, no padding.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(int[], int[], int[])}
+     */
+    public Tensor avgPool2d(int kernel) {
+        return PoolOps.avgPool2d(this, new int[] {kernel, kernel}, null, null, true);
+    }
+
+    /**
+     * Adaptive average pooling ({@code torch.nn.functional.adaptive_avg_pool2d}): this
+     * {@code [N, C, H, W]} or {@code [C, H, W]} to {@code [.., outH, outW]}; output row i averages
+     * input rows {@code [floor(i H / outH), ceil((i + 1) H / outH))}, columns likewise, so windows
+     * overlap when the sizes do not divide and the output may be larger than the input.
+     *
+     * @throws IllegalArgumentException for a wrong rank, an empty input plane or a non-positive output size
+     */
+    public Tensor adaptiveAvgPool2d(int outH, int outW) {
+        return PoolOps.adaptiveAvgPool2d(this, outH, outW);
+    }
+
+    /**
+     * Merges dims {@code startDim..endDim} (inclusive, negative counts from the end) into one, as
+     * {@code torch.flatten}: {@code [2, 3, 4].flatten(1, -1)} is {@code [2, 12]}; a scalar becomes
+     * {@code [1]}. When the range is a single dim the result is this tensor.
+     *
+     * @throws IllegalArgumentException if a dim is out of range or {@code startDim} comes after {@code endDim}
+     */
+    public Tensor flatten(int startDim, int endDim) {
+        return PoolOps.flatten(this, startDim, endDim);
+    }
+
+    /**
+     * Batch normalisation ({@code torch.nn.functional.batch_norm}) over channels on dim 1 of this
+     * {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}:
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. In training, mean and biased
+     * variance are the batch's, over every dim but 1, and gradients flow through them; if the
+     * running statistics are given they are updated in place:
+     * {@code running = (1 - momentum) running + momentum stat}, with the unbiased variance
+     * {@code var n / (n - 1)}. In evaluation the running statistics are used (and not updated);
+     * they get no gradient.
+     *
+     * @param weight {@code [C]}, or null for 1 (affine = false)
+     * @param bias {@code [C]}, or null for 0
+     * @param runningMean {@code [C]}, or null (then also runningVar; training only)
+     * @param runningVar {@code [C]}, or null
+     * @param training whether to normalise with batch statistics
+     * @param momentum the running-statistics update factor (PyTorch's default 0.1)
+     * @param eps added to the variance (PyTorch's default 1e-5)
+     * @throws IllegalArgumentException for a rank below 2, a parameter not {@code [C]}, a training
+     *     batch with one value per channel, missing running statistics in evaluation, or a
+     *     negative or non-finite eps or momentum
+     */
+    public Tensor batchNorm(Tensor weight, Tensor bias, NDArray runningMean, NDArray runningVar,
+                            boolean training, float momentum, float eps) {
+        return NormOps.batchNorm(this, weight, bias, runningMean, runningVar, training, momentum, eps);
+    }
+
+    /**
+     * Inverted dropout: in training each element is kept with probability {@code 1 - p} and scaled
+     * by {@code 1 / (1 - p)}, else zeroed. The mask draws one {@code random.nextFloat()} per
+     * element in row-major order and keeps the element when the draw is {@code >= p}, so a seeded
+     * generator repeats a run exactly. When not training or {@code p == 0} the result is this
+     * tensor itself and nothing is drawn; {@code p == 1} gives zeros (nothing drawn). The gradient
+     * is {@code upstream * mask * scale}.
+     *
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1]}
+     * @throws NullPointerException if {@code random} is null
+     */
+    public Tensor dropout(float p, boolean training, java.util.random.RandomGenerator random) {
+        return DropoutOps.dropout(this, p, training, random);
     }
 
     // ---- linear algebra ---------------------------------------------------------------------
@@ -379,6 +551,117 @@ public final class Tensor {
         return ShapeOps.reshape(this, Objects.requireNonNull(dims, "reshape: dims is null"));
     }
 
+    /**
+     * Reorders the dimensions: dimension i of the result is dimension {@code dims[i]} of this
+     * ({@code torch.permute}; negative dims count from the end). The result is contiguous.
+     *
+     * @throws IllegalArgumentException if dims is not a permutation of this tensor's dimensions
+     */
+    public Tensor permute(int... dims) {
+        return ShapeOps.permute(this, Objects.requireNonNull(dims, "permute: dims is null"));
+    }
+
+    /**
+     * Removes dimension {@code dim} if its size is 1; as {@code torch.squeeze(dim)}, a dimension
+     * of another size is left alone (the result has this tensor's shape).
+     *
+     * @throws IllegalArgumentException if dim is out of range
+     */
+    public Tensor squeeze(int dim) {
+        return ShapeOps.squeeze(this, dim);
+    }
+
+    /**
+     * Inserts a dimension of size 1 at {@code dim}, in {@code [-(rank+1), rank]} ({@code torch.unsqueeze}).
+     *
+     * @throws IllegalArgumentException if dim is out of range
+     */
+    public Tensor unsqueeze(int dim) {
+        return ShapeOps.unsqueeze(this, dim);
+    }
+
+    /**
+     * Returns elements {@code [start, start + length)} along {@code dim} ({@code torch.narrow}), as
+     * a contiguous tensor.
+     *
+     * @throws IllegalArgumentException if dim is out of range or the slice leaves the dimension
+     */
+    public Tensor narrow(int dim, int start, int length) {
+        return ShapeOps.narrow(this, dim, start, length);
+    }
+
+    /**
+     * Selects slices along {@code dim} at the positions of a 1-D {@code index} ({@code torch.index_select});
+     * repeats are allowed and their gradients add up. Shape: dim becomes {@code index.size()} long.
+     *
+     * @throws IllegalArgumentException if dim is out of range, the index is not 1-D or an index is outside the dimension
+     */
+    public Tensor indexSelect(int dim, IntArray index) {
+        return IndexOps.indexSelect(this, dim, Objects.requireNonNull(index, "indexSelect: index is null"));
+    }
+
+    /**
+     * {@code torch.gather}: {@code out[i][j] = x[index[i][j]][j]} for dim 0, {@code x[i][index[i][j]]}
+     * for dim 1, and so on. The index has this tensor's rank, {@code index.shape[d] <= shape[d]}
+     * for {@code d != dim}; the result has the index's shape.
+     *
+     * @throws IllegalArgumentException if the ranks differ, an index dimension is too long or an index is out of range
+     */
+    public Tensor gather(int dim, IntArray index) {
+        return IndexOps.gather(this, dim, Objects.requireNonNull(index, "gather: index is null"));
+    }
+
+    /**
+     * Returns this tensor with {@code value} wherever the 0/1 {@code mask} (broadcastable to this
+     * shape) is 1 ({@code masked_fill}); no gradient flows through the filled positions.
+     *
+     * @throws IllegalArgumentException if the mask does not broadcast to this shape or holds a value other than 0 or 1
+     */
+    public Tensor maskedFill(IntArray mask, float value) {
+        return IndexOps.maskedFill(this, Objects.requireNonNull(mask, "maskedFill: mask is null"), value);
+    }
+
+    /**
+     * Concatenates tensors along {@code dim} ({@code torch.cat}); they share their rank (at least 1)
+     * and every other dimension.
+     *
+     * @throws IllegalArgumentException if there are no tensors, dim is out of range or the shapes differ off dim
+     */
+    public static Tensor cat(int dim, Tensor... xs) {
+        return ShapeOps.cat(dim, xs);
+    }
+
+    /** {@link #cat(int, Tensor...)} of a list. */
+    public static Tensor cat(int dim, List<Tensor> xs) {
+        return ShapeOps.cat(dim, Objects.requireNonNull(xs, "cat: tensors are null").toArray(new Tensor[0]));
+    }
+
+    /**
+     * Stacks tensors of one shape along a new dimension {@code dim} in {@code [-(rank+1), rank]}
+     * ({@code torch.stack}).
+     *
+     * @throws IllegalArgumentException if there are no tensors, the shapes differ or dim is out of range
+     */
+    public static Tensor stack(int dim, Tensor... xs) {
+        return ShapeOps.stack(dim, xs);
+    }
+
+    /** {@link #stack(int, Tensor...)} of a list. */
+    public static Tensor stack(int dim, List<Tensor> xs) {
+        return ShapeOps.stack(dim, Objects.requireNonNull(xs, "stack: tensors are null").toArray(new Tensor[0]));
+    }
+
+    /**
+     * Selects elementwise {@code cond != 0 ? a : b} ({@code torch.where}); the 0/1 condition, a and b
+     * broadcast together (NumPy rules). Gradients flow to a where the condition is 1, to b elsewhere.
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or cond holds a value other than 0 or 1
+     */
+    public static Tensor where(IntArray cond, Tensor a, Tensor b) {
+        return IndexOps.where(Objects.requireNonNull(cond, "where: condition is null"),
+                Objects.requireNonNull(a, "where: a is null"), Objects.requireNonNull(b, "where: b is null"));
+    }
+
     // ---- reductions ---------------------------------------------------------------------------
 
     /** Sum of all elements, a scalar. */
@@ -409,6 +692,112 @@ public final class Tensor {
     /** Maximum over {@code axes} ({@code torch.amax}); tied maxima share the gradient equally. */
     public Tensor max(int[] axes, boolean keepDim) {
         return ReduceOps.max(this, axes, keepDim);
+    }
+
+    /** Minimum of all elements, a scalar. */
+    public Tensor min() {
+        return ReduceOps.min(this, null, false);
+    }
+
+    /** Minimum over {@code axes} ({@code torch.amin}); tied minima share the gradient equally. */
+    public Tensor min(int[] axes, boolean keepDim) {
+        return ReduceOps.min(this, axes, keepDim);
+    }
+
+    /**
+     * Variance over {@code axes} ({@code null}: all) with divisor {@code n - correction} (0: biased,
+     * 1: unbiased, as {@code torch.var(correction=)}), computed in two passes in double.
+     *
+     * @throws IllegalArgumentException if correction is negative or not smaller than the number of reduced elements
+     */
+    public Tensor var(int[] axes, int correction, boolean keepDim) {
+        return ReduceOps.var(this, axes, correction, keepDim);
+    }
+
+    /**
+     * Standard deviation, the square root of {@link #var(int[], int, boolean)}; its gradient is 0
+     * where the deviation is 0, as PyTorch.
+     *
+     * @throws IllegalArgumentException if correction is negative or not smaller than the number of reduced elements
+     */
+    public Tensor std(int[] axes, int correction, boolean keepDim) {
+        return ReduceOps.std(this, axes, correction, keepDim);
+    }
+
+    /** {@code log(sum(exp(x)))} over {@code axes} ({@code null}: all), stable for any finite input. */
+    public Tensor logSumExp(int[] axes, boolean keepDim) {
+        return ReduceOps.logSumExp(this, axes, keepDim);
+    }
+
+    // ---- convolution ----------------------------------------------------------------------------
+
+    /**
+     * 2-D convolution as PyTorch's {@code conv2d} (cross-correlation, zero padding on both sides):
+     * this {@code [N, C, H, W]}, weight {@code [O, C/groups, kh, kw]}, bias {@code [O]} or
+     * {@code null}; result {@code [N, O, H', W']} with
+     * {@code H' = floor((H + 2 ph - dh (kh - 1) - 1) / sh) + 1} and likewise {@code W'}. Output
+     * channel o reads the input channels of group {@code o / (O/groups)}.
+     *
+     * @param weight the kernels {@code [O, C/groups, kh, kw]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @param stride {@code [sh, sw]}, positive
+     * @param padding {@code [ph, pw]}, non-negative
+     * @param dilation {@code [dh, dw]}, positive
+     * @param groups divides C and O
+     * @return the output {@code [N, O, H', W']}
+     * @throws IllegalArgumentException if a shape or hyperparameter is invalid, or the dilated kernel
+     *     is larger than the padded input
+     * @throws NullPointerException if weight, stride, padding or dilation is null
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 2-D convolution with stride 1, no padding, dilation 1 and one group: this {@code [N, C, H, W]},
+     * weight {@code [O, C, kh, kw]}, bias {@code [O]} or {@code null}; result
+     * {@code [N, O, H - kh + 1, W - kw + 1]}. See {@link #conv2d(Tensor, Tensor, int[], int[], int[], int)}.
+     *
+     * @param weight the kernels {@code [O, C, kh, kw]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @return the output {@code [N, O, H', W']}
+     * @throws IllegalArgumentException if a shape is invalid or the kernel is larger than the input
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return ConvOps.conv2d(this, weight, bias, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
+    }
+
+    /**
+     * 1-D convolution as PyTorch's {@code conv1d}: this {@code [N, C, L]}, weight
+     * {@code [O, C/groups, K]}, bias {@code [O]} or {@code null}; result {@code [N, O, L']} with
+     * {@code L' = floor((L + 2 padding - dilation (K - 1) - 1) / stride) + 1}.
+     *
+     * @param weight the kernels {@code [O, C/groups, K]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @param stride positive
+     * @param padding non-negative, zeros on both sides
+     * @param dilation positive
+     * @param groups divides C and O
+     * @return the output {@code [N, O, L']}
+     * @throws IllegalArgumentException if a shape or hyperparameter is invalid, or the dilated kernel
+     *     is larger than the padded input
+     * @throws NullPointerException if weight is null
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvOps.conv1d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 1-D convolution with stride 1, no padding, dilation 1 and one group: this {@code [N, C, L]},
+     * weight {@code [O, C, K]}, bias {@code [O]} or {@code null}; result {@code [N, O, L - K + 1]}.
+     *
+     * @param weight the kernels {@code [O, C, K]}
+     * @param bias {@code [O]}, or {@code null} for none
+     * @return the output {@code [N, O, L']}
+     * @throws IllegalArgumentException if a shape is invalid or the kernel is longer than the input
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias) {
+        return ConvOps.conv1d(this, weight, bias, 1, 0, 1, 1);
     }
 
     // ---- backward -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.grad4j.io;
 
 import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.StateDict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,12 +14,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Saves and loads named float32 arrays in the safetensors format used by PyTorch and Hugging Face.
+ * Saves and loads named arrays in the safetensors format used by PyTorch and Hugging Face: float32
+ * ({@code F32}) tensors, and int64 ({@code I64}) tensors such as batch norm's
+ * {@code num_batches_tracked}, which are read into float arrays when every value is an integer of
+ * magnitude at most 2^24 and marked as integers in the returned {@link StateDict}.
  *
  * <p>Layout: an 8-byte little-endian unsigned header length {@code N}; {@code N} bytes of UTF-8 JSON
  * mapping each tensor name to {@code {"dtype":"F32","shape":[...],"data_offsets":[begin,end]}} (offsets
  * relative to the first byte after the header), plus an optional {@code "__metadata__"} object of
- * strings; then the raw little-endian data. Only dtype {@code F32} is supported.
+ * strings; then the raw little-endian data. Saving writes an entry as {@code I64} when the map is a
+ * {@link StateDict} that marks it as an integer entry (as {@code Module.stateDict()} does for integer
+ * buffers), as {@code F32} otherwise.
  *
  * <p>Loading is strict and never trusts a declared size: header length, shapes and offsets are checked
  * against the actual file size before anything is allocated, and tensors must tile the data section
@@ -54,9 +60,11 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors} in the map's iteration order, with string {@code metadata}, atomically:
      * the bytes go to a temporary file in the same directory that is then moved over {@code file}, so
-     * readers never see a half-written file.
+     * readers never see a half-written file. Entries that a {@link StateDict} marks as integers are
+     * written as {@code I64}, the rest as {@code F32}.
      *
-     * @throws IllegalArgumentException if a name or value is null or a tensor is named {@code __metadata__}
+     * @throws IllegalArgumentException if a name or value is null, a tensor is named {@code __metadata__}
+     *     or an integer entry holds a value that is not an integer
      * @throws UncheckedIOException if the file cannot be written
      */
     public static void save(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
@@ -64,21 +72,28 @@ public final class SafeTensors {
     }
 
     /**
-     * Reads every tensor of {@code file}, in the order of the header, into a new mutable map.
+     * Reads every tensor of {@code file}, in the order of the header, into a new mutable map; I64
+     * tensors become float arrays marked as integer entries.
      *
-     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 tensors
+     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 and I64
+     *     tensors, or an I64 value's magnitude exceeds 2^24 (it would not be exact in float32)
      * @throws UncheckedIOException if the file cannot be read
      */
-    public static Map<String, NDArray> load(Path file) {
+    public static StateDict load(Path file) {
         Objects.requireNonNull(file, "SafeTensors.load: file is null");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             SafeTensorsHeader header = SafeTensorsHeader.read("SafeTensors.load", file, ch);
-            Map<String, NDArray> out = new LinkedHashMap<>();
-            ByteBuffer buffer = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+            StateDict out = new StateDict();
+            ByteBuffer buffer = ByteBuffer.allocate(8 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
             for (SafeTensorsHeader.Entry e : header.entries()) {
                 float[] data = new float[e.elements()];
-                readFloats(file, ch, header.dataStart() + e.begin(), data, buffer);
-                out.put(e.name(), NDArray.wrap(data, e.dims()));
+                if (e.int64()) {
+                    readLongs(file, e.name(), ch, header.dataStart() + e.begin(), data, buffer);
+                    out.putInteger(e.name(), NDArray.wrap(data, e.dims()));
+                } else {
+                    readFloats(file, ch, header.dataStart() + e.begin(), data, buffer);
+                    out.put(e.name(), NDArray.wrap(data, e.dims()));
+                }
             }
             return out;
         } catch (IOException e) {
@@ -90,7 +105,7 @@ public final class SafeTensors {
      * Reads only the {@code __metadata__} strings of {@code file} (empty if there are none), after
      * validating the whole header.
      *
-     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 tensors
+     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 and I64 tensors
      * @throws UncheckedIOException if the file cannot be read
      */
     public static Map<String, String> metadata(Path file) {
@@ -105,22 +120,46 @@ public final class SafeTensors {
     /** Reads {@code dst.length} little-endian floats starting at byte {@code position}. */
     private static void readFloats(Path file, FileChannel ch, long position, float[] dst, ByteBuffer buffer)
             throws IOException {
-        int done = 0;
         long pos = position;
-        while (done < dst.length) {
+        for (int done = 0; done < dst.length; ) {
             int n = Math.min(CHUNK_FLOATS, dst.length - done);
-            buffer.clear().limit(4 * n);
-            while (buffer.hasRemaining()) {
-                int r = ch.read(buffer, pos);
-                if (r < 0) {
-                    throw new IllegalArgumentException("SafeTensors.load: truncated: file ended at byte " + pos
-                            + " while reading tensor data: " + file);
-                }
-                pos += r;
-            }
-            buffer.flip();
+            pos = fill(file, ch, pos, buffer, 4 * n);
             buffer.asFloatBuffer().get(dst, done, n);
             done += n;
         }
+    }
+
+    /** Reads {@code dst.length} little-endian int64 values into floats, each checked to be exact. */
+    private static void readLongs(Path file, String name, FileChannel ch, long position, float[] dst,
+                                  ByteBuffer buffer) throws IOException {
+        long pos = position;
+        for (int done = 0; done < dst.length; ) {
+            int n = Math.min(CHUNK_FLOATS, dst.length - done);
+            pos = fill(file, ch, pos, buffer, 8 * n);
+            for (int i = 0; i < n; i++) {
+                long v = buffer.getLong();
+                if (Math.abs(v) > StateDict.MAX_EXACT_INTEGER) {
+                    throw new IllegalArgumentException("SafeTensors.load: tensor '" + name + "' holds the I64 value "
+                            + v + " at element " + (done + i) + ", beyond 2^24 where float32 is exact: " + file);
+                }
+                dst[done + i] = v;
+            }
+            done += n;
+        }
+    }
+
+    /** Reads exactly {@code bytes} bytes at {@code pos} into {@code buffer}, flipped for reading; returns the next position. */
+    private static long fill(Path file, FileChannel ch, long pos, ByteBuffer buffer, int bytes) throws IOException {
+        buffer.clear().limit(bytes);
+        while (buffer.hasRemaining()) {
+            int r = ch.read(buffer, pos);
+            if (r < 0) {
+                throw new IllegalArgumentException("SafeTensors.load: truncated: file ended at byte " + pos
+                        + " while reading tensor data: " + file);
+            }
+            pos += r;
+        }
+        buffer.flip();
+        return pos;
     }
 }

@@ -30,10 +30,11 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
     /**
      * One tensor of the header.
      *
+     * @param int64 whether the data are {@code I64} (8 bytes each) rather than {@code F32}
      * @param begin first byte, relative to the data section
      * @param end one past the last byte, relative to the data section
      */
-    record Entry(String name, int[] dims, int elements, long begin, long end) {
+    record Entry(String name, int[] dims, int elements, boolean int64, long begin, long end) {
     }
 
     /**
@@ -113,9 +114,11 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
         if (!(dtype instanceof String)) {
             throw fail(op, file, "tensor '" + name + "' has no dtype string: " + dtype);
         }
-        if (!dtype.equals("F32")) {
-            throw fail(op, file, "tensor '" + name + "' has unsupported dtype " + dtype + " (only F32 is supported)");
+        if (!dtype.equals("F32") && !dtype.equals("I64")) {
+            throw fail(op, file, "tensor '" + name + "' has unsupported dtype " + dtype + " (F32 and I64 are supported)");
         }
+        boolean int64 = dtype.equals("I64");
+        int width = int64 ? 8 : 4;
         int[] dims = dims(op, file, name, info.get("shape"));
         long elements = 1;
         for (int d : dims) {
@@ -139,11 +142,11 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
             throw fail(op, file, "tensor '" + name + "' data_offsets [" + begin + ", " + end
                     + "] are out of range: the data section holds " + dataLength + " bytes (truncated file?)");
         }
-        if (end - begin != 4 * elements) {
-            throw fail(op, file, "tensor '" + name + "' shape " + Arrays.toString(dims) + " needs " + 4 * elements
-                    + " bytes of F32 but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
+        if (end - begin != width * elements) {
+            throw fail(op, file, "tensor '" + name + "' shape " + Arrays.toString(dims) + " needs " + width * elements
+                    + " bytes of " + dtype + " but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
         }
-        return new Entry(name, dims, (int) elements, begin, end);
+        return new Entry(name, dims, (int) elements, int64, begin, end);
     }
 
     private static int[] dims(String op, Path file, String name, Object shape) {

@@ -1,6 +1,7 @@
 package dev.grad4j.io;
 
 import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.StateDict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,9 +39,13 @@ final class SafeTensorsWriter {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeAll(ch, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
                 writeAll(ch, ByteBuffer.wrap(header));
-                ByteBuffer buffer = ByteBuffer.allocate(4 * SafeTensors.CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
-                for (NDArray t : tensors.values()) {
-                    writeFloats(ch, t.toArray(), buffer);
+                ByteBuffer buffer = ByteBuffer.allocate(8 * SafeTensors.CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+                for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+                    if (isInteger(tensors, e.getKey())) {
+                        writeLongs(ch, e.getValue().toArray(), buffer);
+                    } else {
+                        writeFloats(ch, e.getValue().toArray(), buffer);
+                    }
                 }
                 ch.force(true);
             }
@@ -88,12 +93,16 @@ final class SafeTensorsWriter {
             }
             first = false;
             Json.quote(json, name);
-            json.append(":{\"dtype\":\"F32\",\"shape\":[");
+            boolean int64 = isInteger(tensors, name);
+            if (int64) {
+                StateDict.requireIntegral(OP + ": integer tensor '" + name + "'", t);
+            }
+            json.append(int64 ? ":{\"dtype\":\"I64\",\"shape\":[" : ":{\"dtype\":\"F32\",\"shape\":[");
             int[] dims = t.shape().toArray();
             for (int i = 0; i < dims.length; i++) {
                 json.append(i == 0 ? "" : ",").append(dims[i]);
             }
-            long end = offset + 4L * t.size();
+            long end = offset + (int64 ? 8L : 4L) * t.size();
             json.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
             offset = end;
         }
@@ -136,6 +145,23 @@ final class SafeTensorsWriter {
             buffer.clear();
             buffer.asFloatBuffer().put(data, done, n);
             buffer.limit(4 * n);
+            writeAll(ch, buffer);
+            done += n;
+        }
+    }
+
+    private static boolean isInteger(Map<String, NDArray> tensors, String name) {
+        return tensors instanceof StateDict && ((StateDict) tensors).isInteger(name);
+    }
+
+    private static void writeLongs(FileChannel ch, float[] data, ByteBuffer buffer) throws IOException {
+        for (int done = 0; done < data.length; ) {
+            int n = Math.min(SafeTensors.CHUNK_FLOATS, data.length - done);
+            buffer.clear();
+            for (int i = 0; i < n; i++) {
+                buffer.putLong((long) data[done + i]);
+            }
+            buffer.flip();
             writeAll(ch, buffer);
             done += n;
         }

@@ -2,8 +2,6 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -21,7 +19,7 @@ import java.util.random.RandomGenerator;
  * Tensor y = layer.forward(x);   // x [64, 784] -> y [64, 128]
  * }</pre>
  */
-public final class Linear implements Module {
+public final class Linear extends AbstractModule {
 
     private final int in;
     private final int out;
@@ -68,8 +66,8 @@ public final class Linear implements Module {
         Objects.requireNonNull(random, "Linear: random is null");
         this.in = in;
         this.out = out;
-        this.weight = Tensor.var("weight", init.weight(in, out, random));
-        this.bias = bias ? Tensor.var("bias", init.bias(in, out, random)) : null;
+        this.weight = registerParameter("weight", init.weight(in, out, random));
+        this.bias = bias ? registerParameter("bias", init.bias(in, out, random)) : null;
     }
 
     /**
@@ -85,17 +83,6 @@ public final class Linear implements Module {
                     + ", weight " + weight.shape());
         }
         return x.linear(weight, bias);
-    }
-
-    /** {@code weight} then, if present, {@code bias}. */
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        Map<String, Tensor> p = new LinkedHashMap<>();
-        p.put("weight", weight);
-        if (bias != null) {
-            p.put("bias", bias);
-        }
-        return p;
     }
 
     /** The weight variable {@code [out, in]}. */

@@ -8,7 +8,7 @@ import java.util.Objects;
  * The logSoftmax module along one axis: {@code x_i - log(sum_j exp(x_j))},
  * finite for any finite input. Any shape of rank at least 1; no parameters.
  */
-public final class LogSoftmax implements Module {
+public final class LogSoftmax extends AbstractModule {
 
     private final int axis;
 

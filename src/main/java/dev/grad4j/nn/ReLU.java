@@ -8,7 +8,7 @@ import java.util.Objects;
  * The activation module: {@code max(x, 0)} elementwise; its gradient is 0 at 0, as in PyTorch.
  * Any shape; no parameters.
  */
-public final class ReLU implements Module {
+public final class ReLU extends AbstractModule {
 
     /** Creates the activation. */
     public ReLU() {

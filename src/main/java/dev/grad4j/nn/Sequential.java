@@ -2,9 +2,7 @@ package dev.grad4j.nn;
 
 import dev.grad4j.autograd.Tensor;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,7 +16,7 @@ import java.util.Objects;
  * Module mlp = new Sequential(new Linear(4, 8, random), new ReLU(), new Linear(8, 3, random));
  * }</pre>
  */
-public final class Sequential implements Module {
+public final class Sequential extends AbstractModule {
 
     private final List<Module> modules;
 
@@ -29,6 +27,9 @@ public final class Sequential implements Module {
             Objects.requireNonNull(modules[i], "Sequential: module " + i + " is null");
         }
         this.modules = List.of(modules);
+        for (int i = 0; i < modules.length; i++) {
+            registerModule(Integer.toString(i), modules[i]);
+        }
     }
 
     /** Passes {@code x} through every module in order. */
@@ -40,16 +41,6 @@ public final class Sequential implements Module {
             y = m.forward(y);
         }
         return y;
-    }
-
-    /** The children's parameters as {@code index.name}, children in order; a shared tensor appears once. */
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        Map<String, Tensor> p = new LinkedHashMap<>();
-        for (int i = 0; i < modules.size(); i++) {
-            StateDicts.addQualified(p, Integer.toString(i), modules.get(i));
-        }
-        return p;
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Objects;
  * The activation module: the logistic function {@code 1 / (1 + e^-x)} elementwise.
  * Any shape; no parameters.
  */
-public final class Sigmoid implements Module {
+public final class Sigmoid extends AbstractModule {
 
     /** Creates the activation. */
     public Sigmoid() {

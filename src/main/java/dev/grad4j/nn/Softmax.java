@@ -8,7 +8,7 @@ import java.util.Objects;
  * The softmax module along one axis: {@code exp(x_i) / sum_j exp(x_j)},
  * finite for any finite input. Any shape of rank at least 1; no parameters.
  */
-public final class Softmax implements Module {
+public final class Softmax extends AbstractModule {
 
     private final int axis;
 

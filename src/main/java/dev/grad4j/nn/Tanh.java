@@ -8,7 +8,7 @@ import java.util.Objects;
  * The activation module: the hyperbolic tangent elementwise.
  * Any shape; no parameters.
  */
-public final class Tanh implements Module {
+public final class Tanh extends AbstractModule {
 
     /** Creates the activation. */
     public Tanh() {

@@ -45,6 +45,63 @@ public interface Backend {
     /** Returns {@code x * s} elementwise. */
     NDArray scale(NDArray x, float s);
 
+    /**
+     * Selects elementwise {@code cond != 0 ? a : b}, the three broadcast together (NumPy rules;
+     * {@code torch.where}). The condition holds 0 or 1.
+     *
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or {@code cond} holds a value other than 0 or 1
+     */
+    NDArray where(IntArray cond, NDArray a, NDArray b);
+
+    /**
+     * Returns {@code x} with {@code value} wherever {@code mask} (0/1, broadcastable to x's shape) is 1;
+     * the result has x's shape ({@code torch.Tensor.masked_fill}).
+     *
+     * @throws IllegalArgumentException if the mask does not broadcast to x's shape or holds a value other than 0 or 1
+     */
+    NDArray maskedFill(NDArray x, IntArray mask, float value);
+
+    /**
+     * Returns {@code min(max(x, min), max)} elementwise; an infinite bound leaves that side
+     * unbounded. NaN stays NaN.
+     *
+     * @throws IllegalArgumentException if a bound is NaN or {@code min > max}
+     */
+    NDArray clamp(NDArray x, float min, float max);
+
+    /** Backward of {@link #clamp}: {@code grad} where {@code min <= x <= max}, else 0 (as PyTorch). */
+    NDArray clampBackward(NDArray grad, NDArray x, float min, float max);
+
+    /**
+     * Leaky ReLU: {@code x > 0 ? x : slope * x}.
+     *
+     * @throws IllegalArgumentException if the slope is not finite
+     */
+    NDArray leakyRelu(NDArray x, float slope);
+
+    /** Backward of {@link #leakyRelu}: {@code x > 0 ? grad : slope * grad}. */
+    NDArray leakyReluBackward(NDArray grad, NDArray x, float slope);
+
+    /**
+     * ELU: {@code x > 0 ? x : alpha (e^x - 1)}.
+     *
+     * @throws IllegalArgumentException if alpha is not finite
+     */
+    NDArray elu(NDArray x, float alpha);
+
+    /** Backward of {@link #elu}: {@code x > 0 ? grad : grad * alpha * e^x}. */
+    NDArray eluBackward(NDArray grad, NDArray x, float alpha);
+
+    /**
+     * Softplus: {@code x} where {@code beta x > threshold}, else {@code log(1 + e^{beta x}) / beta}.
+     *
+     * @throws IllegalArgumentException if beta is not positive and finite or the threshold is NaN
+     */
+    NDArray softplus(NDArray x, float beta, float threshold);
+
+    /** Backward of {@link #softplus}: {@code grad} where {@code beta x > threshold}, else {@code grad * sigmoid(beta x)}. */
+    NDArray softplusBackward(NDArray grad, NDArray x, float beta, float threshold);
+
     // ---- shape --------------------------------------------------------------------------------
 
     /**
@@ -69,6 +126,80 @@ public interface Backend {
      */
     NDArray sumTo(NDArray x, Shape shape);
 
+    /**
+     * Returns the contiguous array whose dimension i is x's dimension {@code dims[i]}
+     * ({@code torch.permute}); dims may be negative and must name every dimension once.
+     *
+     * @throws IllegalArgumentException if dims is not a permutation of x's dimensions
+     */
+    NDArray permute(NDArray x, int... dims);
+
+    /**
+     * Concatenates arrays along {@code dim} ({@code torch.cat}); they share rank (at least 1) and
+     * every other dimension.
+     *
+     * @throws IllegalArgumentException if there are no arrays, a dim is out of range, or the shapes differ off {@code dim}
+     */
+    NDArray cat(int dim, NDArray... xs);
+
+    /**
+     * Stacks arrays of one shape along a new dimension {@code dim} in {@code [-(r+1), r]}
+     * ({@code torch.stack}); the result has shape {@code shape[:dim] + [xs.length] + shape[dim:]}.
+     *
+     * @throws IllegalArgumentException if there are no arrays, the shapes differ, or dim is out of range
+     */
+    NDArray stack(int dim, NDArray... xs);
+
+    /**
+     * Returns {@code x[..., start:start+length, ...]} along {@code dim} as a contiguous array
+     * ({@code torch.narrow}).
+     *
+     * @throws IllegalArgumentException if dim is out of range or the slice does not lie inside the dimension
+     */
+    NDArray narrow(NDArray x, int dim, int start, int length);
+
+    /**
+     * The adjoint of {@link #narrow}: an array of {@code shape}, zero except for {@code grad} placed
+     * at {@code start} along {@code dim}.
+     *
+     * @throws IllegalArgumentException if {@code grad} is not a slice of {@code shape} at {@code start} along dim
+     */
+    NDArray narrowBackward(NDArray grad, Shape shape, int dim, int start);
+
+    /**
+     * Selects slices of {@code x} along {@code dim} at the positions of a 1-D index (repeats
+     * allowed; {@code torch.index_select}); that dim becomes {@code index.size()} long.
+     *
+     * @throws IllegalArgumentException if dim is out of range, the index is not 1-D, or an index is outside {@code [0, x.shape[dim])}
+     */
+    NDArray indexSelect(NDArray x, int dim, IntArray index);
+
+    /**
+     * Returns zeros of {@code shape} with slice j of {@code source} added at position
+     * {@code index[j]} along {@code dim} ({@code torch.index_add} into zeros): the adjoint of
+     * {@link #indexSelect}; repeated indices add up.
+     *
+     * @throws IllegalArgumentException if the shapes do not match or an index is out of range
+     */
+    NDArray indexAdd(Shape shape, int dim, IntArray index, NDArray source);
+
+    /**
+     * {@code torch.gather}: the result has the index's shape and holds x at each index position
+     * with the coordinate along {@code dim} replaced by the index value. The index has x's rank
+     * and {@code index.shape[d] <= x.shape[d]} for {@code d != dim}.
+     *
+     * @throws IllegalArgumentException if the ranks differ, an index dimension is too long, or an index is out of range
+     */
+    NDArray gather(NDArray x, int dim, IntArray index);
+
+    /**
+     * Returns zeros of {@code shape} with every element of {@code source} added where
+     * {@link #gather} would have read it ({@code torch.scatter_add} into zeros): the adjoint of gather.
+     *
+     * @throws IllegalArgumentException as {@link #gather}, or if source and index shapes differ
+     */
+    NDArray scatterAdd(Shape shape, int dim, IntArray index, NDArray source);
+
     // ---- reductions ---------------------------------------------------------------------------
 
     /**
@@ -83,6 +214,24 @@ public interface Backend {
     /** Maximum over {@code axes}; see {@link #sum}. Reducing an empty group is an error. */
     NDArray max(NDArray x, int[] axes, boolean keepDim);
 
+    /** Minimum over {@code axes} ({@code torch.amin}); see {@link #sum}. Reducing an empty group is an error. */
+    NDArray min(NDArray x, int[] axes, boolean keepDim);
+
+    /**
+     * Variance over {@code axes} (see {@link #sum}) with divisor {@code n - correction}, n the
+     * number of reduced elements (correction 0: biased, 1: unbiased); two passes in double, so a
+     * large common offset costs no precision.
+     *
+     * @throws IllegalArgumentException if correction is negative or {@code n - correction <= 0}
+     */
+    NDArray var(NDArray x, int[] axes, int correction, boolean keepDim);
+
+    /**
+     * {@code log(sum(exp(x)))} over {@code axes} (see {@link #sum}), shifted by the group maximum
+     * so that it neither overflows nor underflows.
+     */
+    NDArray logSumExp(NDArray x, int[] axes, boolean keepDim);
+
     /** Softmax along {@code axis}, stable for any finite input. */
     NDArray softmax(NDArray x, int axis);
 
@@ -94,6 +243,141 @@ public interface Backend {
 
     /** Backward of {@link #logSoftmax}: {@code grad - exp(y) * sum(grad, axis)}, where y is its output. */
     NDArray logSoftmaxBackward(NDArray grad, NDArray y, int axis);
+
+    // ---- pooling and normalisation ------------------------------------------------------------
+
+    /**
+     * The result of {@link #maxPool2d}.
+     *
+     * @param output the pooled values, {@code [N, C, oh, ow]} (or {@code [C, oh, ow]})
+     * @param indices for each output, the flat index {@code row * W + col} of its maximum within its input plane
+     */
+    record MaxPoolResult(NDArray output, IntArray indices) {
+    }
+
+    /**
+     * The result of a batch-norm forward: the output and the per-channel statistics it used, which
+     * {@link #batchNormBackward} takes.
+     *
+     * @param output the normalised input, its shape
+     * @param mean the per-channel mean, {@code [C]}
+     * @param variance the per-channel biased variance, {@code [C]}
+     * @param invStd {@code 1 / sqrt(variance + eps)}, {@code [C]}
+     */
+    record BatchNormResult(NDArray output, NDArray mean, NDArray variance, NDArray invStd) {
+    }
+
+    /**
+     * The gradients of a batch-norm forward.
+     *
+     * @param input the gradient of the input, or {@code null} when not requested
+     * @param weight the gradient of the weight, {@code [C]}
+     * @param bias the gradient of the bias, {@code [C]}
+     */
+    record BatchNormGrads(NDArray input, NDArray weight, NDArray bias) {
+    }
+
+    /**
+     * 2-D max pooling as {@code torch.nn.functional.max_pool2d} (no dilation, floor output size):
+     * x {@code [N, C, H, W]} or {@code [C, H, W]}, output {@code oh = (H + 2 ph - kh) / sh + 1},
+     * likewise ow. Padding acts as {@code -inf}; a NaN in a window wins.
+     *
+     * @param kernel {@code [kh, kw]}, positive
+     * @param stride {@code [sh, sw]}, positive
+     * @param padding {@code [ph, pw]}, with {@code 0 <= ph <= kh / 2} and likewise pw
+     * @throws IllegalArgumentException if the rank is not 3 or 4, an empty dimension other than the
+     *     batch, a pair has not 2 elements, a value is out of range, or the output would be empty
+     */
+    MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding);
+
+    /**
+     * Backward of {@link #maxPool2d}: each upstream value goes to its argmax, overlapping windows add up.
+     *
+     * @param grad the upstream gradient, the output's shape
+     * @param indices the {@link MaxPoolResult#indices()} of the forward, the output's shape
+     * @param inputShape the forward input's shape
+     * @throws IllegalArgumentException if the shapes do not fit together or an index is outside its plane
+     */
+    NDArray maxPool2dBackward(NDArray grad, IntArray indices, Shape inputShape);
+
+    /**
+     * 2-D average pooling as {@code torch.nn.functional.avg_pool2d} (floor output size, zero
+     * padding): the divisor is {@code kh * kw} with {@code countIncludePad}, else the number of
+     * input elements in the window. Shapes and argument rules as {@link #maxPool2d}.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d}
+     */
+    NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad);
+
+    /**
+     * Backward of {@link #avgPool2d}: spreads each upstream value, divided by its window's divisor,
+     * over the window; the other arguments as in the forward.
+     *
+     * @throws IllegalArgumentException if the arguments are invalid or {@code grad} is not the forward output's shape
+     */
+    NDArray avgPool2dBackward(NDArray grad, Shape inputShape, int[] kernel, int[] stride, int[] padding,
+                              boolean countIncludePad);
+
+    /**
+     * Adaptive average pooling as {@code torch.nn.functional.adaptive_avg_pool2d}: x
+     * {@code [N, C, H, W]} or {@code [C, H, W]} to {@code [.., outH, outW]}; output row i averages
+     * input rows {@code [floor(i H / outH), ceil((i + 1) H / outH))}, columns likewise.
+     *
+     * @throws IllegalArgumentException if the rank is not 3 or 4, a dimension other than the batch
+     *     is empty, or an output size is not positive
+     */
+    NDArray adaptiveAvgPool2d(NDArray x, int outH, int outW);
+
+    /**
+     * Backward of {@link #adaptiveAvgPool2d}; the output size is read from {@code grad}.
+     *
+     * @throws IllegalArgumentException if {@code grad} does not fit {@code inputShape}
+     */
+    NDArray adaptiveAvgPool2dBackward(NDArray grad, Shape inputShape);
+
+    /**
+     * Training-mode batch normalisation: per channel (dim 1) of x {@code [N, C]}, {@code [N, C, L]},
+     * {@code [N, C, H, W]} (any rank >= 2), the mean and biased variance over every other dim, then
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. {@code weight} and {@code bias}
+     * ({@code [C]}) may be null (1 and 0). Statistics accumulate in double.
+     *
+     * @throws IllegalArgumentException if the rank is below 2, a parameter is not {@code [C]}, there is
+     *     only one value per channel, or eps is negative or not finite
+     */
+    BatchNormResult batchNormTraining(NDArray x, NDArray weight, NDArray bias, float eps);
+
+    /**
+     * Evaluation-mode batch normalisation with given statistics:
+     * {@code y = (x - runningMean) / sqrt(runningVar + eps) * weight + bias}. The result's mean and
+     * variance are copies of the running statistics.
+     *
+     * @throws IllegalArgumentException as {@link #batchNormTraining} (one value per channel allowed)
+     */
+    BatchNormResult batchNormEval(NDArray x, NDArray weight, NDArray bias, NDArray runningMean,
+                                  NDArray runningVar, float eps);
+
+    /**
+     * Backward of batch normalisation, from the forward's mean and invStd. In training the batch
+     * statistics depend on x: {@code dx = w invStd (g - mean(g) - xhat mean(g xhat))}; in evaluation
+     * {@code dx = w invStd g}. Always {@code dWeight = Σ g xhat}, {@code dBias = Σ g} per channel.
+     *
+     * @param weight the forward's weight, or null
+     * @param inputGradient whether to compute the input's gradient (else it is null in the result)
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    BatchNormGrads batchNormBackward(NDArray grad, NDArray x, NDArray weight, NDArray mean, NDArray invStd,
+                                     boolean training, boolean inputGradient);
+
+    /**
+     * Updates batch-norm running statistics in place, as PyTorch (computed in double):
+     * {@code runningMean = (1 - m) runningMean + m mean},
+     * {@code runningVar = (1 - m) runningVar + m var n / (n - 1)}, where var is the biased batch
+     * variance over n values per channel.
+     *
+     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, n < 2, or momentum is not finite
+     */
+    void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
+                              long count, float momentum);
 
     // ---- linear algebra ---------------------------------------------------------------------
 
@@ -118,6 +402,53 @@ public interface Backend {
      * {@code [out]} or {@code null}; result {@code [..., out]}.
      */
     NDArray linear(NDArray x, NDArray weight, NDArray bias);
+
+    // ---- convolution ------------------------------------------------------------------------
+
+    /**
+     * Convolution as PyTorch's {@code conv1d}/{@code conv2d} (cross-correlation, zero padding on both
+     * sides). The length of {@code stride} picks the op: one element for {@code conv1d} (x
+     * {@code [N, C, L]}, weight {@code [O, C/groups, K]}, result {@code [N, O, L']}), two ({@code [h, w]})
+     * for {@code conv2d} (x {@code [N, C, H, W]}, weight {@code [O, C/groups, kh, kw]}, result
+     * {@code [N, O, H', W']}); {@code padding} and {@code dilation} have the same length. Per spatial
+     * dimension {@code L' = floor((L + 2p - d(K-1) - 1) / s) + 1}. Output channel o reads the input
+     * channels of group {@code o / (O/groups)}; bias {@code [O]} or {@code null}.
+     *
+     * @throws IllegalArgumentException if a rank is wrong, {@code groups} does not divide C and O,
+     *     the weight's in-channels are not {@code C/groups}, the bias is not {@code [O]}, a stride or
+     *     dilation is not positive, a padding is negative, or the dilated kernel is larger than the
+     *     padded input
+     * @throws NullPointerException if x, weight or an int array is null
+     */
+    NDArray conv(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s input: given {@code grad} (the output's gradient) and the
+     * weight, returns an array of {@code inputShape}. The other arguments are those of the forward.
+     *
+     * @throws IllegalArgumentException if the geometry is invalid (as {@link #conv}) or {@code grad}
+     *     does not have the output's shape
+     */
+    NDArray convBackwardInput(NDArray grad, NDArray weight, Shape inputShape, int[] stride, int[] padding,
+                              int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s weight: given {@code grad} (the output's gradient) and the
+     * input {@code x}, returns an array of {@code weightShape}, summed over the batch.
+     *
+     * @throws IllegalArgumentException if the geometry is invalid (as {@link #conv}) or {@code grad}
+     *     does not have the output's shape
+     */
+    NDArray convBackwardWeight(NDArray grad, NDArray x, Shape weightShape, int[] stride, int[] padding,
+                               int[] dilation, int groups);
+
+    /**
+     * The gradient of {@link #conv}'s bias: {@code grad [N, O, ...]} summed over every dimension but
+     * 1, a {@code [O]} array.
+     *
+     * @throws IllegalArgumentException if {@code grad} has rank below 2
+     */
+    NDArray convBackwardBias(NDArray grad);
 
     // ---- in-place updates -------------------------------------------------------------------
 

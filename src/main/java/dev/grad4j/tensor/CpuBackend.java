@@ -46,7 +46,7 @@ public final class CpuBackend implements Backend {
 
     private static int backwardGrain(UnaryOp op) {
         return switch (op) {
-            case LOG, SQRT -> GRAIN;
+            case LOG, SQRT, GELU, GELU_TANH, SILU -> GRAIN;
             default -> NEVER_SPLIT;
         };
     }
@@ -142,6 +142,159 @@ public final class CpuBackend implements Backend {
         return new NDArray(y, x.shape());
     }
 
+    @Override
+    public NDArray where(IntArray cond, NDArray a, NDArray b) {
+        Objects.requireNonNull(cond, "where: condition is null");
+        requireNonNull("where", a, b);
+        Shape out;
+        try {
+            out = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("where: shapes cannot be broadcast together: condition "
+                    + cond.shape() + ", a " + a.shape() + ", b " + b.shape(), e);
+        }
+        requireZeroOne("where", "condition", cond);
+        float[] r = new float[out.size()];
+        IndexKernels.where(cond.data, ShapeKernels.broadcastStrides(cond.shape(), out),
+                a.data, ShapeKernels.broadcastStrides(a.shape(), out),
+                b.data, ShapeKernels.broadcastStrides(b.shape(), out), out.toArray(), r);
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray maskedFill(NDArray x, IntArray mask, float value) {
+        Objects.requireNonNull(x, "maskedFill: x is null");
+        Objects.requireNonNull(mask, "maskedFill: mask is null");
+        Shape out = x.shape();
+        boolean fits;
+        try {
+            fits = Shape.broadcast("maskedFill", mask.shape(), out).equals(out);
+        } catch (IllegalArgumentException e) {
+            fits = false;
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("maskedFill: mask " + mask.shape()
+                    + " does not broadcast to the shape of x " + out);
+        }
+        requireZeroOne("maskedFill", "mask", mask);
+        float[] r = new float[out.size()];
+        IndexKernels.where(mask.data, ShapeKernels.broadcastStrides(mask.shape(), out),
+                new float[] {value}, new int[out.rank()], x.data, out.strides(), out.toArray(), r);
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray clamp(NDArray x, float min, float max) {
+        Objects.requireNonNull(x, "clamp: x is null");
+        requireBounds(min, max);
+        float[] y = new float[x.size()];
+        ActivationKernels.clamp(x.data, y, 0, y.length, min, max);
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray clampBackward(NDArray grad, NDArray x, float min, float max) {
+        requireNonNull("clamp backward", grad, x);
+        requireSameShape("clamp backward", grad, x);
+        requireBounds(min, max);
+        float[] r = new float[x.size()];
+        ActivationKernels.clampBackward(grad.data, x.data, r, 0, r.length, min, max);
+        return new NDArray(r, x.shape());
+    }
+
+    private static void requireBounds(float min, float max) {
+        if (min != min || max != max) {
+            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + ", max " + max);
+        }
+        if (min > max) {
+            throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        }
+    }
+
+    @Override
+    public NDArray leakyRelu(NDArray x, float slope) {
+        Objects.requireNonNull(x, "leakyRelu: x is null");
+        requireFinite("leakyRelu", "slope", slope);
+        float[] y = new float[x.size()];
+        ActivationKernels.leakyRelu(x.data, y, 0, y.length, slope);
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray leakyReluBackward(NDArray grad, NDArray x, float slope) {
+        requireNonNull("leakyRelu backward", grad, x);
+        requireSameShape("leakyRelu backward", grad, x);
+        requireFinite("leakyRelu backward", "slope", slope);
+        float[] r = new float[x.size()];
+        ActivationKernels.leakyReluBackward(grad.data, x.data, r, 0, r.length, slope);
+        return new NDArray(r, x.shape());
+    }
+
+    @Override
+    public NDArray elu(NDArray x, float alpha) {
+        Objects.requireNonNull(x, "elu: x is null");
+        requireFinite("elu", "alpha", alpha);
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        KernelPool.forRange(y.length, GRAIN, (from, to) -> ActivationKernels.elu(xd, y, from, to, alpha));
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray eluBackward(NDArray grad, NDArray x, float alpha) {
+        requireNonNull("elu backward", grad, x);
+        requireSameShape("elu backward", grad, x);
+        requireFinite("elu backward", "alpha", alpha);
+        float[] r = new float[x.size()];
+        float[] gd = grad.data;
+        float[] xd = x.data;
+        KernelPool.forRange(r.length, GRAIN, (from, to) -> ActivationKernels.eluBackward(gd, xd, r, from, to, alpha));
+        return new NDArray(r, x.shape());
+    }
+
+    @Override
+    public NDArray softplus(NDArray x, float beta, float threshold) {
+        Objects.requireNonNull(x, "softplus: x is null");
+        requireSoftplus("softplus", beta, threshold);
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        KernelPool.forRange(y.length, GRAIN, (from, to) -> ActivationKernels.softplus(xd, y, from, to, beta, threshold));
+        return new NDArray(y, x.shape());
+    }
+
+    @Override
+    public NDArray softplusBackward(NDArray grad, NDArray x, float beta, float threshold) {
+        requireNonNull("softplus backward", grad, x);
+        requireSameShape("softplus backward", grad, x);
+        requireSoftplus("softplus backward", beta, threshold);
+        float[] r = new float[x.size()];
+        float[] gd = grad.data;
+        float[] xd = x.data;
+        KernelPool.forRange(r.length, GRAIN,
+                (from, to) -> ActivationKernels.softplusBackward(gd, xd, r, from, to, beta, threshold));
+        return new NDArray(r, x.shape());
+    }
+
+    private static void requireSoftplus(String op, float beta, float threshold) {
+        if (!(beta > 0f) || !Float.isFinite(beta)) {
+            throw new IllegalArgumentException(op + ": beta must be positive and finite, got " + beta);
+        }
+        if (threshold != threshold) {
+            throw new IllegalArgumentException(op + ": threshold must not be NaN");
+        }
+    }
+
+    /** Throws unless every element of {@code a} is 0 or 1, naming the first other value and its position. */
+    private static void requireZeroOne(String op, String what, IntArray a) {
+        int[] d = a.data;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] != 0 && d[i] != 1) {
+                throw new IllegalArgumentException(op + ": " + what + " must hold 0 or 1, got " + d[i]
+                        + " at flat position " + i + " (" + what + " of shape " + a.shape() + ")");
+            }
+        }
+    }
+
     // ---- shape --------------------------------------------------------------------------------
 
     @Override
@@ -205,6 +358,262 @@ public final class CpuBackend implements Backend {
         return new NDArray(r, shape);
     }
 
+    @Override
+    public NDArray permute(NDArray x, int... dims) {
+        Objects.requireNonNull(x, "permute: x is null");
+        Objects.requireNonNull(dims, "permute: dims is null");
+        Shape s = x.shape();
+        int rank = s.rank();
+        if (dims.length != rank) {
+            throw new IllegalArgumentException("permute: " + dims.length + " dims " + Arrays.toString(dims)
+                    + " for shape " + s + " of rank " + rank);
+        }
+        int[] strides = s.strides();
+        int[] outDims = new int[rank];
+        int[] inStrides = new int[rank];
+        boolean[] seen = new boolean[rank];
+        for (int i = 0; i < rank; i++) {
+            int d = s.axis("permute", dims[i]);
+            if (seen[d]) {
+                throw new IllegalArgumentException("permute: dim " + dims[i] + " repeated in "
+                        + Arrays.toString(dims) + " for shape " + s);
+            }
+            seen[d] = true;
+            outDims[i] = s.at(d);
+            inStrides[i] = strides[d];
+        }
+        float[] r = new float[x.size()];
+        ShapeKernels.gather(x.data, inStrides, outDims, r);
+        return new NDArray(r, Shape.of(outDims));
+    }
+
+    @Override
+    public NDArray cat(int dim, NDArray... xs) {
+        Objects.requireNonNull(xs, "cat: arrays are null");
+        if (xs.length == 0) {
+            throw new IllegalArgumentException("cat: needs at least one array");
+        }
+        requireNonNull("cat", xs);
+        Shape first = xs[0].shape();
+        if (first.rank() == 0) {
+            throw new IllegalArgumentException("cat: cannot concatenate scalars (shape [])");
+        }
+        int d = first.axis("cat", dim);
+        int total = 0;
+        for (NDArray x : xs) {
+            Shape s = x.shape();
+            boolean ok = s.rank() == first.rank();
+            for (int i = 0; ok && i < s.rank(); i++) {
+                ok = i == d || s.at(i) == first.at(i);
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("cat: shapes differ outside dim " + dim + ": "
+                        + shapes(xs));
+            }
+            total += s.at(d);
+        }
+        int[] outDims = first.toArray();
+        outDims[d] = total;
+        Shape out = Shape.of(outDims);
+        int outer = 1;
+        for (int i = 0; i < d; i++) {
+            outer *= first.at(i);
+        }
+        int inner = 1;
+        for (int i = d + 1; i < first.rank(); i++) {
+            inner *= first.at(i);
+        }
+        float[] r = new float[out.size()];
+        int offset = 0;
+        for (NDArray x : xs) {
+            int n = x.shape().at(d);
+            IndexKernels.copyBlock(x.data, outer, n, inner, r, total, offset);
+            offset += n;
+        }
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray stack(int dim, NDArray... xs) {
+        Objects.requireNonNull(xs, "stack: arrays are null");
+        if (xs.length == 0) {
+            throw new IllegalArgumentException("stack: needs at least one array");
+        }
+        requireNonNull("stack", xs);
+        Shape s = xs[0].shape();
+        for (NDArray x : xs) {
+            if (!x.shape().equals(s)) {
+                throw new IllegalArgumentException("stack: arrays must share one shape, got " + shapes(xs));
+            }
+        }
+        int d = insertAxis("stack", s, dim);
+        int[] one = new int[s.rank() + 1];
+        for (int i = 0, j = 0; i < one.length; i++) {
+            one[i] = i == d ? 1 : s.at(j++);
+        }
+        Shape unit = Shape.of(one);
+        NDArray[] views = new NDArray[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            views[i] = new NDArray(xs[i].data, unit); // shares the data: cat only reads it
+        }
+        return cat(d, views);
+    }
+
+    /** Normalises the position of a new dimension inserted into {@code s}: {@code [-(r+1), r]}. */
+    private static int insertAxis(String op, Shape s, int dim) {
+        int r = s.rank();
+        int d = dim < 0 ? dim + r + 1 : dim;
+        if (d < 0 || d > r) {
+            throw new IllegalArgumentException(op + ": dim " + dim + " out of range [" + -(r + 1) + ", " + r
+                    + "] for shape " + s);
+        }
+        return d;
+    }
+
+    private static String shapes(NDArray... xs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < xs.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(xs[i].shape());
+        }
+        return b.toString();
+    }
+
+    @Override
+    public NDArray narrow(NDArray x, int dim, int start, int length) {
+        Objects.requireNonNull(x, "narrow: x is null");
+        Shape s = x.shape();
+        int[] oni = narrowGeometry("narrow", s, dim, start, length);
+        int[] outDims = s.toArray();
+        outDims[oni[3]] = length;
+        float[] r = new float[oni[0] * length * oni[2]];
+        IndexKernels.narrow(x.data, oni[0], oni[1], oni[2], start, length, r);
+        return new NDArray(r, Shape.of(outDims));
+    }
+
+    @Override
+    public NDArray narrowBackward(NDArray grad, Shape shape, int dim, int start) {
+        Objects.requireNonNull(grad, "narrow backward: grad is null");
+        Objects.requireNonNull(shape, "narrow backward: shape is null");
+        Shape g = grad.shape();
+        if (g.rank() != shape.rank() || g.rank() == 0) {
+            throw new IllegalArgumentException("narrow backward: grad " + g + " is not a slice of " + shape);
+        }
+        int d = shape.axis("narrow backward", dim);
+        int length = g.at(d);
+        int[] oni = narrowGeometry("narrow backward", shape, dim, start, length);
+        for (int i = 0; i < g.rank(); i++) {
+            if (i != d && g.at(i) != shape.at(i)) {
+                throw new IllegalArgumentException("narrow backward: grad " + g + " is not a slice of " + shape
+                        + " along dim " + dim);
+            }
+        }
+        float[] r = new float[shape.size()];
+        IndexKernels.copyBlock(grad.data, oni[0], length, oni[2], r, oni[1], start);
+        return new NDArray(r, shape);
+    }
+
+    /** Validates a slice and returns {@code [outer, n, inner, dim]} of {@code s} around the normalised dim. */
+    private static int[] narrowGeometry(String op, Shape s, int dim, int start, int length) {
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": cannot narrow a scalar (shape [])");
+        }
+        int[] oni = outerNInner(op, s, dim);
+        int n = oni[1];
+        if (start < 0 || length < 0 || start > n - length) {
+            throw new IllegalArgumentException(op + ": slice start " + start + ", length " + length
+                    + " does not lie inside dim " + dim + " of size " + n + " (shape " + s + ")");
+        }
+        return new int[] {oni[0], n, oni[2], s.axis(op, dim)};
+    }
+
+    @Override
+    public NDArray indexSelect(NDArray x, int dim, IntArray index) {
+        Objects.requireNonNull(x, "indexSelect: x is null");
+        Objects.requireNonNull(index, "indexSelect: index is null");
+        Shape s = x.shape();
+        int[] oni = indexGeometry("indexSelect", s, dim, index);
+        int[] outDims = s.toArray();
+        outDims[oni[3]] = index.size();
+        float[] r = new float[oni[0] * index.size() * oni[2]];
+        IndexKernels.indexSelect(x.data, oni[0], oni[1], oni[2], index.data, r);
+        return new NDArray(r, Shape.of(outDims));
+    }
+
+    @Override
+    public NDArray indexAdd(Shape shape, int dim, IntArray index, NDArray source) {
+        Objects.requireNonNull(shape, "indexAdd: shape is null");
+        Objects.requireNonNull(index, "indexAdd: index is null");
+        Objects.requireNonNull(source, "indexAdd: source is null");
+        int[] oni = indexGeometry("indexAdd", shape, dim, index);
+        int[] expected = shape.toArray();
+        expected[oni[3]] = index.size();
+        if (!source.shape().equals(Shape.of(expected))) {
+            throw new IllegalArgumentException("indexAdd: source " + source.shape() + " must be "
+                    + Shape.of(expected) + " for shape " + shape + ", dim " + dim + ", index " + index.shape());
+        }
+        float[] r = new float[shape.size()];
+        IndexKernels.indexAdd(source.data, oni[0], oni[1], oni[2], index.data, r);
+        return new NDArray(r, shape);
+    }
+
+    /** Validates a 1-D (or scalar) index into dim of {@code s}; returns {@code [outer, n, inner, dim]}. */
+    private static int[] indexGeometry(String op, Shape s, int dim, IntArray index) {
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": needs at least 1 dimension, got shape []");
+        }
+        if (index.shape().rank() > 1) {
+            throw new IllegalArgumentException(op + ": index must be 1-D, got shape " + index.shape());
+        }
+        int[] oni = outerNInner(op, s, dim);
+        index.requireRange(op, "index", oni[1]);
+        return new int[] {oni[0], oni[1], oni[2], s.axis(op, dim)};
+    }
+
+    @Override
+    public NDArray gather(NDArray x, int dim, IntArray index) {
+        Objects.requireNonNull(x, "gather: x is null");
+        Objects.requireNonNull(index, "gather: index is null");
+        int d = gatherAxis("gather", x.shape(), dim, index);
+        float[] r = new float[index.size()];
+        IndexKernels.gather(x.data, x.shape().strides(), d, index.data, index.shape().toArray(), r, false);
+        return new NDArray(r, index.shape());
+    }
+
+    @Override
+    public NDArray scatterAdd(Shape shape, int dim, IntArray index, NDArray source) {
+        Objects.requireNonNull(shape, "scatterAdd: shape is null");
+        Objects.requireNonNull(index, "scatterAdd: index is null");
+        Objects.requireNonNull(source, "scatterAdd: source is null");
+        int d = gatherAxis("scatterAdd", shape, dim, index);
+        if (!source.shape().equals(index.shape())) {
+            throw new IllegalArgumentException("scatterAdd: source " + source.shape() + " and index "
+                    + index.shape() + " differ");
+        }
+        float[] r = new float[shape.size()];
+        IndexKernels.gather(r, shape.strides(), d, index.data, index.shape().toArray(), source.data, true);
+        return new NDArray(r, shape);
+    }
+
+    private static int gatherAxis(String op, Shape s, int dim, IntArray index) {
+        Shape is = index.shape();
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": needs at least 1 dimension, got shape []");
+        }
+        int d = s.axis(op, dim);
+        if (is.rank() != s.rank()) {
+            throw new IllegalArgumentException(op + ": index rank " + is.rank() + " differs from rank "
+                    + s.rank() + ": index " + is + ", x " + s);
+        }
+        for (int i = 0; i < s.rank(); i++) {
+            if (i != d && is.at(i) > s.at(i)) {
+                throw new IllegalArgumentException(op + ": index " + is + " is larger than x " + s
+                        + " in dim " + i + " (only dim " + dim + " may differ)");
+            }
+        }
+        index.requireRange(op, "index", s.at(d));
+        return d;
+    }
+
     // ---- reductions ---------------------------------------------------------------------------
 
     @Override
@@ -254,6 +663,85 @@ public final class CpuBackend implements Backend {
             ReduceKernels.max(x.data, x.shape().toArray(), reduced, r);
         }
         return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray min(NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, "min: x is null");
+        boolean[] reduced = reducedAxes("min", x.shape(), axes);
+        Shape out = reducedShape(x.shape(), reduced, keepDim);
+        if (groupSize(x.shape(), reduced) == 0 && out.size() > 0) {
+            throw new IllegalArgumentException("min: empty reduction over shape " + x.shape()
+                    + " axes " + Arrays.toString(axes));
+        }
+        float[] r = new float[out.size()];
+        if (x.shape().rank() == 0) {
+            r[0] = x.data[0];
+        } else {
+            ReduceKernels.min(x.data, x.shape().toArray(), reduced, r);
+        }
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray var(NDArray x, int[] axes, int correction, boolean keepDim) {
+        Objects.requireNonNull(x, "var: x is null");
+        if (correction < 0) {
+            throw new IllegalArgumentException("var: correction must be >= 0, got " + correction);
+        }
+        boolean[] reduced = reducedAxes("var", x.shape(), axes);
+        Shape out = reducedShape(x.shape(), reduced, keepDim);
+        long n = groupSize(x.shape(), reduced);
+        if (n - correction <= 0 && out.size() > 0) {
+            throw new IllegalArgumentException("var: " + n + " reduced element(s) with correction " + correction
+                    + " leave no degrees of freedom: shape " + x.shape() + " axes " + Arrays.toString(axes));
+        }
+        int[] dims = statDims(x.shape());
+        boolean[] red = statReduced(reduced);
+        double[] mean = new double[out.size()];
+        StatKernels.accumulate(x.data, dims, red, null, StatKernels.SUM, mean);
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] /= n;
+        }
+        double[] ss = new double[out.size()];
+        StatKernels.accumulate(x.data, dims, red, mean, StatKernels.SQUARES, ss);
+        float[] r = new float[out.size()];
+        double divisor = n - correction;
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) (ss[i] / divisor);
+        }
+        return new NDArray(r, out);
+    }
+
+    @Override
+    public NDArray logSumExp(NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, "logSumExp: x is null");
+        boolean[] reduced = reducedAxes("logSumExp", x.shape(), axes);
+        Shape out = reducedShape(x.shape(), reduced, keepDim);
+        int[] dims = statDims(x.shape());
+        boolean[] red = statReduced(reduced);
+        float[] m = new float[out.size()];
+        ReduceKernels.max(x.data, dims, red, m); // -inf for an empty group: log(0) = -inf, as torch
+        double[] shift = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            shift[i] = Float.isInfinite(m[i]) ? 0.0 : m[i]; // as torch: no shift by an infinite max
+        }
+        double[] s = new double[m.length];
+        StatKernels.accumulate(x.data, dims, red, shift, StatKernels.EXP, s);
+        float[] r = new float[m.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) (shift[i] + Math.log(s[i]));
+        }
+        return new NDArray(r, out);
+    }
+
+    /** The dims a statistics kernel iterates over: a scalar is viewed as {@code [1]}. */
+    private static int[] statDims(Shape s) {
+        return s.rank() == 0 ? new int[] {1} : s.toArray();
+    }
+
+    private static boolean[] statReduced(boolean[] reduced) {
+        return reduced.length == 0 ? new boolean[] {true} : reduced;
     }
 
     private static boolean[] reducedAxes(String op, Shape s, int[] axes) {
@@ -362,6 +850,352 @@ public final class CpuBackend implements Backend {
         return new int[] {outer, s.at(a), inner};
     }
 
+    // ---- pooling and normalisation ------------------------------------------------------------
+
+    /** Pooling and batch-norm work below this many input elements per thread stays on the caller. */
+    private static final int POOL_GRAIN = 1 << 14;
+
+    /** The geometry of a pooling call: x viewed as {@code [planes, h, w]} and the output size. */
+    private record PoolGeometry(int planes, int h, int w, int oh, int ow, int[] outDims) {
+    }
+
+    /** Validates a 3-D or 4-D pooling input; the batch may be empty, the other dims not. */
+    private static void requirePoolInput(String op, Shape s) {
+        if (s.rank() != 3 && s.rank() != 4) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, H, W] or [C, H, W], got " + s);
+        }
+        for (int d = s.rank() - 3; d < s.rank(); d++) {
+            if (s.at(d) == 0) {
+                throw new IllegalArgumentException(op + ": input has an empty channel or spatial dimension: " + s);
+            }
+        }
+    }
+
+    private static int[] pair(String op, String what, int[] v) {
+        Objects.requireNonNull(v, op + ": " + what + " is null");
+        if (v.length != 2) {
+            throw new IllegalArgumentException(op + ": " + what + " must have 2 elements, got " + Arrays.toString(v));
+        }
+        return v;
+    }
+
+    /** Validates kernel, stride and padding as torch's pooling does and returns the geometry. */
+    private static PoolGeometry poolGeometry(String op, Shape s, int[] kernel, int[] stride, int[] padding) {
+        pair(op, "kernel", kernel);
+        pair(op, "stride", stride);
+        pair(op, "padding", padding);
+        requirePoolInput(op, s);
+        for (int i = 0; i < 2; i++) {
+            if (kernel[i] <= 0 || stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": kernel and stride must be positive, got kernel "
+                        + Arrays.toString(kernel) + ", stride " + Arrays.toString(stride) + " for input " + s);
+            }
+            if (padding[i] < 0 || padding[i] > kernel[i] / 2) {
+                throw new IllegalArgumentException(op + ": padding must be in [0, kernel / 2], got padding "
+                        + Arrays.toString(padding) + " for kernel " + Arrays.toString(kernel) + ", input " + s);
+            }
+        }
+        int h = s.dim(-2);
+        int w = s.dim(-1);
+        long oh = ((long) h + 2L * padding[0] - kernel[0]) / stride[0] + 1;
+        long ow = ((long) w + 2L * padding[1] - kernel[1]) / stride[1] + 1;
+        if (h + 2L * padding[0] < kernel[0] || w + 2L * padding[1] < kernel[1] || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException(op + ": kernel " + Arrays.toString(kernel)
+                    + " is larger than the padded input: input " + s + ", padding " + Arrays.toString(padding));
+        }
+        return geometry(s, (int) oh, (int) ow);
+    }
+
+    private static PoolGeometry geometry(Shape s, int oh, int ow) {
+        int[] dims = s.toArray();
+        dims[dims.length - 2] = oh;
+        dims[dims.length - 1] = ow;
+        int h = s.dim(-2);
+        int w = s.dim(-1);
+        return new PoolGeometry(s.size() / (h * w), h, w, oh, ow, dims);
+    }
+
+    /** The number of planes per thread part so that each part holds about {@link #POOL_GRAIN} elements. */
+    private static int planeGrain(int planeSize) {
+        return Math.max(1, POOL_GRAIN / Math.max(1, planeSize));
+    }
+
+    private static void requireGradShape(String op, NDArray grad, int[] outDims) {
+        if (!grad.shape().equals(Shape.of(outDims))) {
+            throw new IllegalArgumentException(op + ": gradient shape " + grad.shape() + " differs from output shape "
+                    + Shape.of(outDims));
+        }
+    }
+
+    @Override
+    public MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding) {
+        Objects.requireNonNull(x, "maxPool2d: x is null");
+        PoolGeometry g = poolGeometry("maxPool2d", x.shape(), kernel, stride, padding);
+        int outSize = g.planes() * g.oh() * g.ow();
+        float[] y = new float[outSize];
+        int[] idx = new int[outSize];
+        float[] xd = x.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.maxPool(
+                xd, y, idx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw));
+        Shape out = Shape.of(g.outDims());
+        return new MaxPoolResult(new NDArray(y, out), new IntArray(idx, out));
+    }
+
+    @Override
+    public NDArray maxPool2dBackward(NDArray grad, IntArray indices, Shape inputShape) {
+        Objects.requireNonNull(grad, "maxPool2d backward: grad is null");
+        Objects.requireNonNull(indices, "maxPool2d backward: indices is null");
+        Objects.requireNonNull(inputShape, "maxPool2d backward: inputShape is null");
+        requirePoolInput("maxPool2d backward", inputShape);
+        Shape gs = grad.shape();
+        if (!gs.equals(indices.shape()) || gs.rank() != inputShape.rank()
+                || !prefixEquals(gs, inputShape, gs.rank() - 2)) {
+            throw new IllegalArgumentException("maxPool2d backward: gradient " + gs + ", indices " + indices.shape()
+                    + " do not fit input " + inputShape);
+        }
+        int hw = inputShape.dim(-2) * inputShape.dim(-1);
+        indices.requireRange("maxPool2d backward", "index", hw);
+        float[] dx = new float[inputShape.size()];
+        int ohw = gs.dim(-2) * gs.dim(-1);
+        float[] gd = grad.data;
+        int[] id = indices.data;
+        KernelPool.forRange(inputShape.size() / hw, planeGrain(hw),
+                (from, to) -> PoolKernels.maxPoolBackward(gd, id, dx, from, to, hw, ohw));
+        return new NDArray(dx, inputShape);
+    }
+
+    private static boolean prefixEquals(Shape a, Shape b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (a.at(i) != b.at(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        Objects.requireNonNull(x, "avgPool2d: x is null");
+        PoolGeometry g = poolGeometry("avgPool2d", x.shape(), kernel, stride, padding);
+        float[] y = new float[g.planes() * g.oh() * g.ow()];
+        float[] xd = x.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPool(
+                xd, y, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
+        return new NDArray(y, Shape.of(g.outDims()));
+    }
+
+    @Override
+    public NDArray avgPool2dBackward(NDArray grad, Shape inputShape, int[] kernel, int[] stride, int[] padding,
+                                     boolean countIncludePad) {
+        Objects.requireNonNull(grad, "avgPool2d backward: grad is null");
+        Objects.requireNonNull(inputShape, "avgPool2d backward: inputShape is null");
+        PoolGeometry g = poolGeometry("avgPool2d backward", inputShape, kernel, stride, padding);
+        requireGradShape("avgPool2d backward", grad, g.outDims());
+        float[] dx = new float[inputShape.size()];
+        float[] gd = grad.data;
+        int kh = kernel[0];
+        int kw = kernel[1];
+        int sh = stride[0];
+        int sw = stride[1];
+        int ph = padding[0];
+        int pw = padding[1];
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPoolBackward(
+                gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
+        return new NDArray(dx, inputShape);
+    }
+
+    @Override
+    public NDArray adaptiveAvgPool2d(NDArray x, int outH, int outW) {
+        Objects.requireNonNull(x, "adaptiveAvgPool2d: x is null");
+        requirePoolInput("adaptiveAvgPool2d", x.shape());
+        if (outH <= 0 || outW <= 0) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: output size must be positive, got [" + outH + ", "
+                    + outW + "] for input " + x.shape());
+        }
+        PoolGeometry g = geometry(x.shape(), outH, outW);
+        float[] y = new float[g.planes() * outH * outW];
+        float[] xd = x.data;
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()),
+                (from, to) -> PoolKernels.adaptiveAvgPool(xd, y, from, to, g.h(), g.w(), outH, outW));
+        return new NDArray(y, Shape.of(g.outDims()));
+    }
+
+    @Override
+    public NDArray adaptiveAvgPool2dBackward(NDArray grad, Shape inputShape) {
+        Objects.requireNonNull(grad, "adaptiveAvgPool2d backward: grad is null");
+        Objects.requireNonNull(inputShape, "adaptiveAvgPool2d backward: inputShape is null");
+        requirePoolInput("adaptiveAvgPool2d backward", inputShape);
+        Shape gs = grad.shape();
+        if (gs.rank() != inputShape.rank() || !prefixEquals(gs, inputShape, gs.rank() - 2)
+                || gs.dim(-2) == 0 || gs.dim(-1) == 0) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d backward: gradient " + gs
+                    + " does not fit input " + inputShape);
+        }
+        PoolGeometry g = geometry(inputShape, gs.dim(-2), gs.dim(-1));
+        float[] dx = new float[inputShape.size()];
+        float[] gd = grad.data;
+        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) ->
+                PoolKernels.adaptiveAvgPoolBackward(gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow()));
+        return new NDArray(dx, inputShape);
+    }
+
+    /** Validates a non-empty batch-norm input {@code [N, C, ...]} and returns it as {@code [n, c, s]}. */
+    private static int[] batchNormDims(String op, NDArray x) {
+        Shape s = x.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException(op + ": input must have at least 2 dimensions [N, C, ...], got " + s);
+        }
+        if (s.size() == 0) {
+            throw new IllegalArgumentException(op + ": input must not be empty, got " + s);
+        }
+        int n = s.at(0);
+        int c = s.at(1);
+        return new int[] {n, c, s.size() / (n * c)};
+    }
+
+    /** Checks that a per-channel array (null allowed) is {@code [C]} for input {@code x}. */
+    private static void requireChannels(String op, String what, NDArray p, NDArray x) {
+        int c = x.shape().at(1);
+        if (p != null && !p.shape().equals(Shape.of(c))) {
+            throw new IllegalArgumentException(op + ": " + what + " must be [" + c + "] (the channels of input "
+                    + x.shape() + "), got " + p.shape());
+        }
+    }
+
+    private static void requireEps(String op, float eps) {
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be finite and >= 0, got " + eps);
+        }
+    }
+
+    private static int channelGrain(int perChannel) {
+        return Math.max(1, POOL_GRAIN / Math.max(1, perChannel));
+    }
+
+    @Override
+    public BatchNormResult batchNormTraining(NDArray x, NDArray weight, NDArray bias, float eps) {
+        Objects.requireNonNull(x, "batchNorm: x is null");
+        int[] d = batchNormDims("batchNorm", x);
+        requireChannels("batchNorm", "weight", weight, x);
+        requireChannels("batchNorm", "bias", bias, x);
+        requireEps("batchNorm", eps);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        if (n * s == 1) {
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, "
+                    + "got input " + x.shape());
+        }
+        float[] mean = new float[c];
+        float[] var = new float[c];
+        float[] invStd = new float[c];
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] b = bias == null ? null : bias.data;
+        KernelPool.forRange(c, channelGrain(n * s), (from, to) -> {
+            NormKernels.stats(xd, n, c, s, from, to, eps, mean, var, invStd);
+            NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b);
+        });
+        return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
+                new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
+    }
+
+    @Override
+    public BatchNormResult batchNormEval(NDArray x, NDArray weight, NDArray bias, NDArray runningMean,
+                                         NDArray runningVar, float eps) {
+        Objects.requireNonNull(x, "batchNorm: x is null");
+        Objects.requireNonNull(runningMean, "batchNorm: running mean is null in evaluation mode");
+        Objects.requireNonNull(runningVar, "batchNorm: running var is null in evaluation mode");
+        int[] d = batchNormDims("batchNorm", x);
+        requireChannels("batchNorm", "weight", weight, x);
+        requireChannels("batchNorm", "bias", bias, x);
+        requireChannels("batchNorm", "running mean", runningMean, x);
+        requireChannels("batchNorm", "running var", runningVar, x);
+        requireEps("batchNorm", eps);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] mean = runningMean.data.clone();
+        float[] var = runningVar.data.clone();
+        float[] invStd = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            invStd[ch] = (float) (1.0 / Math.sqrt((double) var[ch] + eps));
+        }
+        float[] y = new float[x.size()];
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] b = bias == null ? null : bias.data;
+        KernelPool.forRange(c, channelGrain(n * s),
+                (from, to) -> NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b));
+        return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
+                new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
+    }
+
+    @Override
+    public BatchNormGrads batchNormBackward(NDArray grad, NDArray x, NDArray weight, NDArray mean, NDArray invStd,
+                                           boolean training, boolean inputGradient) {
+        requireNonNull("batchNorm backward", grad, x, mean, invStd); // weight may be null
+        requireSameShape("batchNorm backward", grad, x);
+        int[] d = batchNormDims("batchNorm backward", x);
+        requireChannels("batchNorm backward", "weight", weight, x);
+        requireChannels("batchNorm backward", "mean", mean, x);
+        requireChannels("batchNorm backward", "invStd", invStd, x);
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] dx = inputGradient ? new float[x.size()] : null;
+        float[] dw = new float[c];
+        float[] db = new float[c];
+        float[] gd = grad.data;
+        float[] xd = x.data;
+        float[] w = weight == null ? null : weight.data;
+        float[] md = mean.data;
+        float[] is = invStd.data;
+        KernelPool.forRange(c, channelGrain(n * s), (from, to) ->
+                NormKernels.backward(gd, xd, n, c, s, from, to, md, is, w, training, dx, dw, db));
+        return new BatchNormGrads(dx == null ? null : new NDArray(dx, x.shape()),
+                new NDArray(dw, Shape.of(c)), new NDArray(db, Shape.of(c)));
+    }
+
+    @Override
+    public void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
+                                     long count, float momentum) {
+        requireNonNull("batchNorm running stats", runningMean, runningVar, mean, variance);
+        if (runningMean.shape().rank() != 1) {
+            throw new IllegalArgumentException("batchNorm running stats: running mean must be [C], got "
+                    + runningMean.shape());
+        }
+        requireSameShape("batchNorm running stats", runningMean, runningVar);
+        requireSameShape("batchNorm running stats", runningMean, mean);
+        requireSameShape("batchNorm running stats", runningMean, variance);
+        requireFinite("batchNorm running stats", "momentum", momentum);
+        if (count < 2) {
+            throw new IllegalArgumentException("batchNorm running stats: need more than 1 value per channel, got "
+                    + count);
+        }
+        double m = momentum;
+        double unbias = (double) count / (count - 1);
+        float[] rm = runningMean.data;
+        float[] rv = runningVar.data;
+        for (int ch = 0; ch < rm.length; ch++) {
+            rm[ch] = (float) (m * mean.data[ch] + (1 - m) * rm[ch]);
+            rv[ch] = (float) (m * variance.data[ch] * unbias + (1 - m) * rv[ch]);
+        }
+    }
+
     // ---- linear algebra ---------------------------------------------------------------------
 
     @Override
@@ -446,6 +1280,160 @@ public final class CpuBackend implements Backend {
             n *= s.at(i);
         }
         return n;
+    }
+
+    // ---- convolution ------------------------------------------------------------------------
+
+    @Override
+    public NDArray conv(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation,
+                        int groups) {
+        String op = convName(stride);
+        requireNonNull(op, x, weight); // bias may be null
+        ConvKernels.Geometry g = convGeometry(op, x.shape(), weight.shape(), stride, padding, dilation, groups);
+        if (bias != null && !bias.shape().equals(Shape.of(g.o))) {
+            throw new IllegalArgumentException(op + ": bias must be [" + g.o + "], got " + bias.shape()
+                    + ": x " + x.shape() + ", weight " + weight.shape());
+        }
+        float[] y = new float[g.outShape.size()];
+        ConvKernels.forward(g, x.data, weight.data, bias == null ? null : bias.data, y);
+        return new NDArray(y, g.outShape);
+    }
+
+    @Override
+    public NDArray convBackwardInput(NDArray grad, NDArray weight, Shape inputShape, int[] stride, int[] padding,
+                                     int[] dilation, int groups) {
+        String op = convName(stride) + " backward";
+        requireNonNull(op, grad, weight);
+        Objects.requireNonNull(inputShape, op + ": input shape is null");
+        ConvKernels.Geometry g = convGeometry(op, inputShape, weight.shape(), stride, padding, dilation, groups);
+        requireConvGrad(op, grad, g);
+        float[] dx = new float[inputShape.size()];
+        ConvKernels.backwardInput(g, grad.data, weight.data, dx);
+        return new NDArray(dx, inputShape);
+    }
+
+    @Override
+    public NDArray convBackwardWeight(NDArray grad, NDArray x, Shape weightShape, int[] stride, int[] padding,
+                                      int[] dilation, int groups) {
+        String op = convName(stride) + " backward";
+        requireNonNull(op, grad, x);
+        Objects.requireNonNull(weightShape, op + ": weight shape is null");
+        ConvKernels.Geometry g = convGeometry(op, x.shape(), weightShape, stride, padding, dilation, groups);
+        requireConvGrad(op, grad, g);
+        float[] dw = new float[weightShape.size()];
+        ConvKernels.backwardWeight(g, grad.data, x.data, dw);
+        return new NDArray(dw, weightShape);
+    }
+
+    @Override
+    public NDArray convBackwardBias(NDArray grad) {
+        Objects.requireNonNull(grad, "conv backward: grad is null");
+        Shape s = grad.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException("conv backward: grad must be [N, O, ...], got " + s);
+        }
+        int o = s.at(1);
+        int p = o == 0 || s.at(0) == 0 ? 0 : grad.size() / (s.at(0) * o);
+        float[] db = new float[o];
+        ConvKernels.backwardBias(grad.data, s.at(0), o, p, db);
+        return new NDArray(db, Shape.of(o));
+    }
+
+    private static String convName(int[] stride) {
+        Objects.requireNonNull(stride, "conv: stride is null");
+        if (stride.length != 1 && stride.length != 2) {
+            throw new IllegalArgumentException("conv: stride must have 1 (conv1d) or 2 (conv2d) elements, got "
+                    + Arrays.toString(stride));
+        }
+        return stride.length == 1 ? "conv1d" : "conv2d";
+    }
+
+    private static void requireConvGrad(String op, NDArray grad, ConvKernels.Geometry g) {
+        if (!grad.shape().equals(g.outShape)) {
+            throw new IllegalArgumentException(op + ": grad must have the output shape " + g.outShape + ", got "
+                    + grad.shape());
+        }
+    }
+
+    /** Validates a convolution's shapes and hyperparameters; {@code op} is conv1d or conv2d (plus context). */
+    private static ConvKernels.Geometry convGeometry(String op, Shape x, Shape w, int[] stride, int[] padding,
+                                                     int[] dilation, int groups) {
+        Objects.requireNonNull(padding, op + ": padding is null");
+        Objects.requireNonNull(dilation, op + ": dilation is null");
+        int sp = stride.length;
+        boolean oneD = sp == 1;
+        if (padding.length != sp || dilation.length != sp) {
+            throw new IllegalArgumentException(op + ": stride, padding and dilation must each have " + sp
+                    + " element(s): stride " + Arrays.toString(stride) + ", padding " + Arrays.toString(padding)
+                    + ", dilation " + Arrays.toString(dilation));
+        }
+        String dims = oneD ? "L" : "H, W";
+        String kdims = oneD ? "K" : "kh, kw";
+        if (x.rank() != sp + 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, " + dims + "], got " + x
+                    + " (weight " + w + ")");
+        }
+        if (w.rank() != sp + 2) {
+            throw new IllegalArgumentException(op + ": weight must be [O, C/groups, " + kdims + "], got " + w
+                    + " (input " + x + ")");
+        }
+        String shapes = ": x " + x + ", weight " + w;
+        for (int i = 0; i < sp; i++) {
+            if (stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": stride must be positive, got " + Arrays.toString(stride) + shapes);
+            }
+            if (dilation[i] <= 0) {
+                throw new IllegalArgumentException(op + ": dilation must be positive, got "
+                        + Arrays.toString(dilation) + shapes);
+            }
+            if (padding[i] < 0) {
+                throw new IllegalArgumentException(op + ": padding must be non-negative, got "
+                        + Arrays.toString(padding) + shapes);
+            }
+        }
+        if (groups <= 0) {
+            throw new IllegalArgumentException(op + ": groups must be positive, got " + groups + shapes);
+        }
+        int c = x.at(1);
+        int o = w.at(0);
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(op + ": input channels " + c + " not divisible by groups " + groups + shapes);
+        }
+        if (o % groups != 0) {
+            throw new IllegalArgumentException(op + ": output channels " + o + " not divisible by groups " + groups + shapes);
+        }
+        if (w.at(1) != c / groups) {
+            throw new IllegalArgumentException(op + ": weight in-channels " + w.at(1) + " != input channels " + c
+                    + " / groups " + groups + shapes);
+        }
+        int[] in = new int[sp];
+        int[] kernel = new int[sp];
+        long[] dilated = new long[sp];
+        long[] padded = new long[sp];
+        boolean tooLarge = false;
+        for (int i = 0; i < sp; i++) {
+            in[i] = x.at(2 + i);
+            kernel[i] = w.at(2 + i);
+            if (kernel[i] == 0) {
+                throw new IllegalArgumentException(op + ": kernel size must be positive" + shapes);
+            }
+            dilated[i] = (long) dilation[i] * (kernel[i] - 1) + 1;
+            padded[i] = in[i] + 2L * padding[i];
+            if (padded[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": padding too large: " + Arrays.toString(padding) + shapes);
+            }
+            tooLarge |= dilated[i] > padded[i];
+        }
+        if (tooLarge) {
+            throw new IllegalArgumentException(op + ": kernel " + Arrays.toString(kernel) + " (dilated "
+                    + Arrays.toString(dilated) + ") larger than padded input " + Arrays.toString(padded) + shapes
+                    + ", padding " + Arrays.toString(padding) + ", dilation " + Arrays.toString(dilation));
+        }
+        return oneD
+                ? new ConvKernels.Geometry(x.at(0), c, 1, in[0], o, 1, kernel[0], 1, stride[0], 0, padding[0],
+                        1, dilation[0], groups, true)
+                : new ConvKernels.Geometry(x.at(0), c, in[0], in[1], o, kernel[0], kernel[1], stride[0], stride[1],
+                        padding[0], padding[1], dilation[0], dilation[1], groups, false);
     }
 
     // ---- in-place updates -------------------------------------------------------------------

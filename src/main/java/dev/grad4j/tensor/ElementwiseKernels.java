@@ -52,6 +52,22 @@ class ElementwiseKernels {
                     y[i] = (float) Math.tanh(x[i]);
                 }
                 break;
+            case GELU:
+                for (int i = from; i < n; i++) {
+                    y[i] = (float) gelu(x[i]);
+                }
+                break;
+            case GELU_TANH:
+                for (int i = from; i < n; i++) {
+                    y[i] = (float) geluTanh(x[i]);
+                }
+                break;
+            case SILU:
+                for (int i = from; i < n; i++) {
+                    double v = x[i];
+                    y[i] = (float) (v * sigmoidDouble(v));
+                }
+                break;
             default:
                 throw new AssertionError(op);
         }
@@ -64,6 +80,49 @@ class ElementwiseKernels {
         }
         double e = Math.exp(x);
         return (float) (e / (1.0 + e));
+    }
+
+    /** {@code 1 / sqrt(2)}. */
+    private static final double SQRT_HALF = 0.7071067811865476;
+    /** {@code 1 / sqrt(2 pi)}, the standard normal density at 0. */
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
+    /** {@code sqrt(2 / pi)}, the scale inside the tanh approximation of GELU. */
+    private static final double GELU_TANH_BETA = 0.7978845608028654;
+    /** The cubic coefficient of the tanh approximation of GELU. */
+    private static final double GELU_TANH_KAPPA = 0.044715;
+
+    /** The logistic function in double, without overflow. */
+    static double sigmoidDouble(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+
+    /** {@code x Φ(x)}, with {@code Φ(x) = erfc(-x / sqrt 2) / 2} accurate in the left tail. */
+    static double gelu(double x) {
+        return 0.5 * x * SpecialFunctions.erfc(-x * SQRT_HALF);
+    }
+
+    /** {@code Φ(x) + x φ(x)}, the derivative of {@link #gelu}. */
+    static double geluDerivative(double x) {
+        double cdf = 0.5 * SpecialFunctions.erfc(-x * SQRT_HALF);
+        return cdf + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+    }
+
+    /** {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+    static double geluTanh(double x) {
+        double inner = GELU_TANH_BETA * (x + GELU_TANH_KAPPA * x * x * x);
+        return 0.5 * x * (1.0 + Math.tanh(inner));
+    }
+
+    /** The derivative of {@link #geluTanh}, as PyTorch's {@code gelu_backward(approximate="tanh")}. */
+    static double geluTanhDerivative(double x) {
+        double inner = GELU_TANH_BETA * (x + GELU_TANH_KAPPA * x * x * x);
+        double t = Math.tanh(inner);
+        double innerDerivative = GELU_TANH_BETA * (1.0 + 3.0 * GELU_TANH_KAPPA * x * x);
+        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * innerDerivative;
     }
 
     /** {@code r[i] = g[i] * op'(x[i])} on {@code [from, to)}, using the forward output {@code y} where cheaper. */
@@ -111,6 +170,23 @@ class ElementwiseKernels {
                 for (int i = from; i < n; i++) {
                     float t = y[i];
                     r[i] = g[i] * (1f - t * t);
+                }
+                break;
+            case GELU:
+                for (int i = from; i < n; i++) {
+                    r[i] = (float) (g[i] * geluDerivative(x[i]));
+                }
+                break;
+            case GELU_TANH:
+                for (int i = from; i < n; i++) {
+                    r[i] = (float) (g[i] * geluTanhDerivative(x[i]));
+                }
+                break;
+            case SILU:
+                for (int i = from; i < n; i++) {
+                    double v = x[i];
+                    double sg = sigmoidDouble(v);
+                    r[i] = (float) (g[i] * (sg * (1.0 + v * (1.0 - sg))));
                 }
                 break;
             default:

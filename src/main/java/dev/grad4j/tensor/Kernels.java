@@ -28,7 +28,16 @@ final class Kernels {
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** The one line a user sees when the fast kernels are off without having asked for it. */
+    static final String SCALAR_NOTICE = "grad4j: the Java Vector API is not enabled, so the scalar kernels run"
+            + " (several times slower). Start the JVM with --add-modules jdk.incubator.vector to use the fast"
+            + " kernels, e.g. JDK_JAVA_OPTIONS=\"--add-modules jdk.incubator.vector\" (see the README for Maven and"
+            + " Gradle). Set -Dgrad4j.kernels=scalar to choose the scalar kernels without this notice.";
+
     private static GemmKernels selectGemm() {
+        if (!VECTOR && !"scalar".equals(System.getProperty("grad4j.kernels"))) {
+            LOG.info(SCALAR_NOTICE);
+        }
         GemmKernels k = VECTOR ? VectorSupport.gemmKernels() : new ScalarGemmKernels();
         LOG.debug("grad4j kernels: {} ({} x {} register tile), {} kernel thread(s)",
                 k.name(), k.mr(), k.nr(), KernelPool.THREADS);

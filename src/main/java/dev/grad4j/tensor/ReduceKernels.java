@@ -86,7 +86,41 @@ final class ReduceKernels {
         }
     }
 
-    private static float maxNaN(float a, float b) {
+    /** Minimum of {@code x} over the flagged axes into {@code out} (keep-dim layout); NaN wins. */
+    static void min(float[] x, int[] dims, boolean[] reduced, float[] out) {
+        int rank = dims.length;
+        Arrays.fill(out, Float.POSITIVE_INFINITY);
+        if (x.length == 0) {
+            return;
+        }
+        int inner = dims[rank - 1];
+        int rows = x.length / inner;
+        int[] ostr = outStrides(dims, reduced);
+        int[] idx = new int[rank];
+        int o = 0;
+        boolean lastReduced = reduced[rank - 1];
+        for (int row = 0; row < rows; row++) {
+            int base = row * inner;
+            if (lastReduced) {
+                float m = out[o];
+                for (int j = 0; j < inner; j++) {
+                    m = minNaN(m, x[base + j]);
+                }
+                out[o] = m;
+            } else {
+                for (int j = 0; j < inner; j++) {
+                    out[o + j] = minNaN(out[o + j], x[base + j]);
+                }
+            }
+            o = advance(idx, dims, ostr, o, rank - 2);
+        }
+    }
+
+    private static float minNaN(float a, float b) {
+        return a != a || b != b ? Float.NaN : Math.min(a, b);
+    }
+
+    static float maxNaN(float a, float b) {
         return a != a || b != b ? Float.NaN : Math.max(a, b);
     }
 
@@ -100,7 +134,7 @@ final class ReduceKernels {
     }
 
     /** Strides into the keep-dim output for each input dimension; 0 along reduced ones. */
-    private static int[] outStrides(int[] dims, boolean[] reduced) {
+    static int[] outStrides(int[] dims, boolean[] reduced) {
         int[] s = new int[dims.length];
         int stride = 1;
         for (int i = dims.length - 1; i >= 0; i--) {
@@ -111,7 +145,7 @@ final class ReduceKernels {
     }
 
     /** Advances the odometer {@code idx} over dims {@code 0..last}, returning the new output offset. */
-    private static int advance(int[] idx, int[] dims, int[] ostr, int o, int last) {
+    static int advance(int[] idx, int[] dims, int[] ostr, int o, int last) {
         for (int d = last; d >= 0; d--) {
             idx[d]++;
             o += ostr[d];

@@ -20,7 +20,16 @@ public enum UnaryOp {
     /** {@code 1 / (1 + e^-x)}, computed without overflow for any x. */
     SIGMOID("sigmoid"),
     /** Hyperbolic tangent. */
-    TANH("tanh");
+    TANH("tanh"),
+    /** Exact GELU {@code x * Φ(x) = 0.5 x (1 + erf(x / sqrt 2))} ({@code torch.nn.functional.gelu}). */
+    GELU("gelu"),
+    /**
+     * The tanh approximation of GELU, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}
+     * ({@code gelu(x, approximate="tanh")}).
+     */
+    GELU_TANH("gelu_tanh"),
+    /** SiLU (swish) {@code x * sigmoid(x)}. */
+    SILU("silu");
 
     private final String label;
 

@@ -5,6 +5,7 @@ import dev.grad4j.io.SafeTensors;
 import dev.grad4j.nn.Module;
 import dev.grad4j.nn.optim.Optimizer;
 import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.StateDict;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The complete state of a training run — model parameters, optimizer state, data-loader position
@@ -94,8 +96,9 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
         Objects.requireNonNull(file, "Checkpoint.save: file is null");
         Objects.requireNonNull(model, "Checkpoint.save: model is null");
         Objects.requireNonNull(optimizer, "Checkpoint.save: optimizer is null");
-        new Checkpoint(model.stateDict(), optimizer.stateDict(), optimizer.getClass().getSimpleName(),
-                loaderState, extra).write(file);
+        StateDict state = model.stateDict();
+        new Checkpoint(state, optimizer.stateDict(), optimizer.getClass().getSimpleName(),
+                loaderState, extra).write(file, state.integerNames());
     }
 
     /**
@@ -192,10 +195,16 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
         }
     }
 
-    /** Writes this checkpoint to {@code file} in the layout described above. */
-    private void write(Path file) {
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        modelState.forEach((k, v) -> tensors.put(MODEL + k, v));
+    /** Writes this checkpoint to {@code file} in the layout described above; {@code integers} are saved as I64. */
+    private void write(Path file, Set<String> integers) {
+        StateDict tensors = new StateDict();
+        modelState.forEach((k, v) -> {
+            if (integers.contains(k)) {
+                tensors.putInteger(MODEL + k, v);
+            } else {
+                tensors.put(MODEL + k, v);
+            }
+        });
         optimizerState.forEach((k, v) -> tensors.put(OPTIM + k, v));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(KEY_FORMAT, FORMAT);

@@ -66,8 +66,13 @@ class ModuleDescriptorTest {
         // With the Vector API the child selects the kernels this JVM selected: the same numbers.
         assertThat(runOnModulePath(dir, true))
                 .containsExactly("module dev.grad4j", "xor " + Arrays.toString(Xor.train(Xor.SEED)));
-        // Without it the module still resolves and the scalar kernels learn XOR.
+        assertThat(Files.readString(dir.resolve("module-true.err"), StandardCharsets.UTF_8))
+                .doesNotContain("Vector API is not enabled");
+        // Without it the module still resolves and the scalar kernels learn XOR; the user is told once.
         List<String> scalar = runOnModulePath(dir, false);
+        String notice = Files.readString(dir.resolve("module-false.err"), StandardCharsets.UTF_8);
+        assertThat(notice.split("Vector API is not enabled", -1)).hasSize(2);
+        assertThat(notice).contains("INFO").contains("--add-modules jdk.incubator.vector");
         assertThat(scalar).hasSize(2).startsWith("module dev.grad4j");
         String[] predictions = scalar.get(1).replaceAll("^xor \\[|\\]$", "").split(", ");
         float[] values = new float[predictions.length];
@@ -79,13 +84,12 @@ class ModuleDescriptorTest {
 
     /** Runs {@link ModuleSmoke} with grad4j and slf4j-api on the module path, the tests on the class path. */
     private static List<String> runOnModulePath(Path dir, boolean vector) throws Exception {
-        String slf4j = Arrays.stream(testClassPath().split(File.pathSeparator))
-                .filter(p -> Path.of(p).getFileName().toString().startsWith("slf4j-api"))
-                .findFirst().orElseThrow(() -> new AssertionError("slf4j-api is not on the test class path"));
+        String slf4j = jar("slf4j-api");
+        String binding = jar("slf4j-simple");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", CLASSES.toAbsolutePath() + File.pathSeparator + slf4j,
-                "--add-modules", vector ? "dev.grad4j,jdk.incubator.vector" : "dev.grad4j",
+                "--module-path", CLASSES.toAbsolutePath() + File.pathSeparator + slf4j + File.pathSeparator + binding,
+                "--add-modules", vector ? "dev.grad4j,org.slf4j.simple,jdk.incubator.vector" : "dev.grad4j,org.slf4j.simple",
                 "-cp", Path.of("target", "test-classes").toAbsolutePath().toString(),
                 ModuleSmoke.class.getName()));
         Path stdout = dir.resolve("module-" + vector + ".out");
@@ -98,6 +102,12 @@ class ModuleDescriptorTest {
         assertThat(p.exitValue()).as("exit code; stderr:%n%s", Files.readString(stderr, StandardCharsets.UTF_8))
                 .isZero();
         return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+    }
+
+    private static String jar(String prefix) {
+        return Arrays.stream(testClassPath().split(File.pathSeparator))
+                .filter(p -> Path.of(p).getFileName().toString().startsWith(prefix))
+                .findFirst().orElseThrow(() -> new AssertionError(prefix + " is not on the test class path"));
     }
 
     /** The test class path: surefire's real one when it runs the tests through a manifest-only jar. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grad4j.tensor.NDArray;
 import dev.grad4j.tensor.Shape;
+import dev.grad4j.tensor.StateDict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -204,8 +205,61 @@ class SafeTensorsTest {
         Path file = craft("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4);
         assertThatThrownBy(() -> SafeTensors.load(file))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tensor 'h' has unsupported dtype F16 (only F32 is supported)")
+                .hasMessageContaining("tensor 'h' has unsupported dtype F16 (F32 and I64 are supported)")
                 .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void int64EntriesOfAStateDictRoundTripAsI64() throws IOException {
+        Path file = dir.resolve("bn.safetensors");
+        StateDict state = new StateDict();
+        state.put("1.running_mean", NDArray.of(new float[] {0.5f, -1f}, 2));
+        state.putInteger("1.num_batches_tracked", NDArray.scalar(16_777_216f));
+        state.putInteger("steps", NDArray.of(new float[] {-3, 0, 7}, 3));
+        SafeTensors.save(file, state);
+
+        String header = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        assertThat(header).contains("\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]");
+        assertThat(header).contains("\"1.running_mean\":{\"dtype\":\"F32\"");
+        StateDict loaded = SafeTensors.load(file);
+        assertThat(loaded).isEqualTo(state);
+        assertThat(loaded.integerNames()).containsExactly("1.num_batches_tracked", "steps");
+        assertThat(loaded.isInteger("1.running_mean")).isFalse();
+    }
+
+    @Test
+    void readsI64WrittenByHandAndRejectsValuesBeyondFloatPrecision() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(5).putLong(-(1L << 24));
+        Path ok = craft("{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", data.array());
+        assertThat(SafeTensors.load(ok).get("n").toArray()).containsExactly(5f, -16_777_216f);
+
+        ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong((1L << 24) + 1);
+        Path bad = craft("{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}", big.array());
+        assertThatThrownBy(() -> SafeTensors.load(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tensor 'n' holds the I64 value 16777217")
+                .hasMessageContaining(bad.toString());
+
+        Path shortI64 = craft("{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+        assertThatThrownBy(() -> SafeTensors.load(shortI64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 16 bytes of I64");
+    }
+
+    @Test
+    void refusesToWriteANonIntegerIntoAnIntegerEntry() {
+        StateDict state = new StateDict();
+        state.put("x", NDArray.scalar(0.5f));
+        Map<String, NDArray> viaMap = state;
+        assertThatThrownBy(() -> state.putInteger("y", NDArray.scalar(0.5f)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an integer");
+        SafeTensors.save(dir.resolve("f.safetensors"), viaMap);
+        assertThat(SafeTensors.load(dir.resolve("f.safetensors")).integerNames()).isEmpty();
+    }
+
+    private Path craft(String header, byte[] data) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        return craft(h.length, h, data);
     }
 
     @Test

@@ -28,7 +28,7 @@ class FastKernelsTest {
             x[1] = -0f;
             x[2] = Float.NaN;
         }
-        for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.NEG, UnaryOp.TANH}) {
+        for (UnaryOp op : UnaryOp.values()) {
             float[] y1 = new float[n];
             float[] y2 = new float[n];
             SCALAR.unary(op, x, y1, 0, n);

@@ -100,8 +100,23 @@ final class Naive {
             case RELU: return x > 0 ? x : 0;
             case SIGMOID: return 1 / (1 + Math.exp(-x));
             case TANH: return Math.tanh(x);
+            case GELU: return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            case GELU_TANH: return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case SILU: return x / (1 + Math.exp(-x));
             default: throw new AssertionError(op);
         }
+    }
+
+    /** {@code erf} by composite Simpson integration of {@code 2/sqrt(pi) e^{-t^2}}: slow, obviously right. */
+    static double erf(double x) {
+        int n = 4000;
+        double h = x / n;
+        double sum = 1 + Math.exp(-x * x);
+        for (int i = 1; i < n; i++) {
+            double t = i * h;
+            sum += (i % 2 == 1 ? 4 : 2) * Math.exp(-t * t);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum * h / 3;
     }
 
     /** The derivative of {@code op} at {@code x}. */
@@ -120,6 +135,15 @@ final class Naive {
             case TANH: {
                 double t = Math.tanh(x);
                 return 1 - t * t;
+            }
+            case GELU: return 0.5 * (1 + erf(x / Math.sqrt(2))) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+            case GELU_TANH: {
+                double h = 1e-5; // central difference of the forward in double: error ~1e-10
+                return (unary(op, x + h) - unary(op, x - h)) / (2 * h);
+            }
+            case SILU: {
+                double s = 1 / (1 + Math.exp(-x));
+                return s + x * s * (1 - s);
             }
             default: throw new AssertionError(op);
         }

@@ -1,0 +1,353 @@
+package dev.grad4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Convolution (PyTorch's cross-correlation) forward and backward by im2col and the packed
+ * {@link Gemm}. A 1-D convolution is the 2-D one with {@code H = 1}, so there is one kernel.
+ *
+ * <p>For sample n and group g the patches of the group's input channels are unfolded into a column
+ * matrix {@code col [K, P]}, {@code K = C/groups * kh * kw}, {@code P = Ho * Wo}, row
+ * {@code (c, i, j)} holding {@code x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]} (0 outside). The
+ * rows of group g are rows {@code [g K, (g+1) K)} of the whole sample's unfolding, so each sample is
+ * unfolded once. Then
+ *
+ * <pre>
+ * y_g  = W_g · col_g             forward, [O/groups, P]
+ * dcol = W_gᵀ · dy_g             backward for the input, then folded back (col2im, scatter-add)
+ * dW_g = Σ_n dy_g[n] · col_g[n]ᵀ  backward for the weight
+ * </pre>
+ *
+ * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself is the column
+ * matrix. Forward and the input gradient split the samples between the kernel threads (each
+ * sample's output owned by one thread). The weight gradient unfolds chunks of samples side by side,
+ * {@code [C kh kw, c P]}, and runs one GEMM per chunk and group; the chunk size depends on the
+ * shapes only, so the summation order, and the result, is the same for any thread count.
+ */
+final class ConvKernels {
+
+    /** Below this many multiply-adds a call runs on one thread (GEMMs inside may still split). */
+    private static final long PARALLEL_MIN_FMAS = 1L << 18;
+    /** Floats of unfolded columns plus gradient rows per weight-gradient chunk. */
+    private static final int CHUNK_FLOATS = 1 << 20;
+    /** Scratch buffers up to this many floats are kept per thread between calls. */
+    private static final int SCRATCH_KEEP = 1 << 20;
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    private ConvKernels() {
+    }
+
+    /**
+     * The validated geometry of one convolution, as 2-D ({@code h = kh = 1}, {@code sh = dh = 1},
+     * {@code ph = 0} for a 1-D one).
+     */
+    static final class Geometry {
+        final int n;
+        final int c;
+        final int h;
+        final int w;
+        final int o;
+        final int kh;
+        final int kw;
+        final int sh;
+        final int sw;
+        final int ph;
+        final int pw;
+        final int dh;
+        final int dw;
+        final int groups;
+        final int ho;
+        final int wo;
+        /** Rows of one group's column matrix: {@code C/groups * kh * kw}. */
+        final int k;
+        /** Output positions per channel: {@code ho * wo}. */
+        final int p;
+        /** Output channels per group. */
+        final int og;
+        /** 1x1 kernel, stride 1, no padding: the input is its own column matrix. */
+        final boolean pointwise;
+        /** The output shape: {@code [N, O, Ho, Wo]} or {@code [N, O, Lo]}. */
+        final Shape outShape;
+
+        Geometry(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw,
+                 int dh, int dw, int groups, boolean oneD) {
+            this.n = n;
+            this.c = c;
+            this.h = h;
+            this.w = w;
+            this.o = o;
+            this.kh = kh;
+            this.kw = kw;
+            this.sh = sh;
+            this.sw = sw;
+            this.ph = ph;
+            this.pw = pw;
+            this.dh = dh;
+            this.dw = dw;
+            this.groups = groups;
+            this.ho = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
+            this.wo = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+            this.k = c / groups * kh * kw;
+            this.p = ho * wo;
+            this.og = o / groups;
+            this.pointwise = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+            this.outShape = oneD ? Shape.of(n, o, wo) : Shape.of(n, o, ho, wo);
+        }
+
+        int inSize() {
+            return c * h * w;
+        }
+
+        long fmas() {
+            return (long) n * o * k * p;
+        }
+    }
+
+    // ---- forward ------------------------------------------------------------------------------
+
+    /** Writes the convolution of {@code x} with {@code wt} (plus {@code bias}, may be null) into {@code y}. */
+    static void forward(Geometry g, float[] x, float[] wt, float[] bias, float[] y) {
+        int parts = parts(g);
+        KernelPool.run(parts, part -> {
+            int n0 = split(g.n, parts, part);
+            int n1 = split(g.n, parts, part + 1);
+            float[] col = g.pointwise || n0 == n1 ? null : scratch(g.groups * g.k * g.p);
+            for (int s = n0; s < n1; s++) {
+                forwardSample(g, x, wt, bias, y, s, col);
+            }
+            release(col);
+        });
+    }
+
+    private static void forwardSample(Geometry g, float[] x, float[] wt, float[] bias, float[] y, int s,
+                                      float[] col) {
+        int yOff = s * g.o * g.p;
+        if (bias != null) {
+            for (int oc = 0; oc < g.o; oc++) {
+                Arrays.fill(y, yOff + oc * g.p, yOff + (oc + 1) * g.p, bias[oc]);
+            }
+        }
+        float[] src = x;
+        int srcOff = s * g.inSize();
+        if (!g.pointwise) {
+            im2col(g, x, srcOff, col, 0, g.p);
+            src = col;
+            srcOff = 0;
+        }
+        for (int grp = 0; grp < g.groups; grp++) {
+            Gemm.gemm(false, false, g.og, g.p, g.k, wt, grp * g.og * g.k, src, srcOff + grp * g.k * g.p,
+                    y, yOff + grp * g.og * g.p, bias != null);
+        }
+    }
+
+    // ---- backward -----------------------------------------------------------------------------
+
+    /** Writes the gradient of the input, given the output gradient {@code dy}, into {@code dx} (zeros). */
+    static void backwardInput(Geometry g, float[] dy, float[] wt, float[] dx) {
+        int parts = parts(g);
+        KernelPool.run(parts, part -> {
+            int n0 = split(g.n, parts, part);
+            int n1 = split(g.n, parts, part + 1);
+            float[] col = g.pointwise || n0 == n1 ? null : scratch(g.groups * g.k * g.p);
+            for (int s = n0; s < n1; s++) {
+                int dyOff = s * g.o * g.p;
+                int dxOff = s * g.inSize();
+                if (g.pointwise) {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        Gemm.gemm(true, false, g.k, g.p, g.og, wt, grp * g.og * g.k, dy, dyOff + grp * g.og * g.p,
+                                dx, dxOff + grp * g.k * g.p, false);
+                    }
+                } else {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        Gemm.gemm(true, false, g.k, g.p, g.og, wt, grp * g.og * g.k, dy, dyOff + grp * g.og * g.p,
+                                col, grp * g.k * g.p, false);
+                    }
+                    col2im(g, col, 0, g.p, dx, dxOff);
+                }
+            }
+            release(col);
+        });
+    }
+
+    /** Writes the gradient of the weight {@code [O, C/groups, kh, kw]} into {@code dw} (zeros). */
+    static void backwardWeight(Geometry g, float[] dy, float[] x, float[] dw) {
+        if (g.n == 0) {
+            return;
+        }
+        int rows = g.groups * g.k; // C kh kw
+        int chunk = (int) Math.max(1, Math.min(g.n, CHUNK_FLOATS / Math.max(1L, (long) (rows + g.o) * g.p)));
+        boolean direct = chunk == 1 && g.pointwise; // x and dy are the matrices themselves
+        float[] cols = direct ? null : new float[rows * chunk * g.p];
+        float[] dys = chunk == 1 ? null : new float[g.o * chunk * g.p];
+        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+            int cn = Math.min(chunk, g.n - n0);
+            int ld = cn * g.p;
+            int first = n0;
+            int parts = (long) rows * ld >= PARALLEL_MIN_FMAS / 16 ? Math.min(KernelPool.THREADS, cn) : 1;
+            if (!direct) {
+                KernelPool.run(parts, part -> {
+                    for (int j = split(cn, parts, part); j < split(cn, parts, part + 1); j++) {
+                        int s = first + j;
+                        im2col(g, x, s * g.inSize(), cols, j * g.p, ld);
+                        if (dys != null) {
+                            for (int oc = 0; oc < g.o; oc++) {
+                                System.arraycopy(dy, (s * g.o + oc) * g.p, dys, oc * ld + j * g.p, g.p);
+                            }
+                        }
+                    }
+                });
+            }
+            float[] a = dys != null ? dys : dy;
+            int aOff = dys != null ? 0 : n0 * g.o * g.p;
+            float[] b = direct ? x : cols;
+            int bOff = direct ? n0 * g.inSize() : 0;
+            for (int grp = 0; grp < g.groups; grp++) {
+                Gemm.gemm(false, true, g.og, g.k, ld, a, aOff + grp * g.og * ld, b, bOff + grp * g.k * ld,
+                        dw, grp * g.og * g.k, true);
+            }
+        }
+    }
+
+    /** Sums {@code dy [N, O, P]} over samples and positions into {@code db [O]}, in double. */
+    static void backwardBias(float[] dy, int n, int o, int p, float[] db) {
+        for (int oc = 0; oc < o; oc++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * o + oc) * p;
+                float row = 0f;
+                for (int q = 0; q < p; q++) {
+                    row += dy[off + q];
+                }
+                s += row;
+            }
+            db[oc] = (float) s;
+        }
+    }
+
+    // ---- unfolding ----------------------------------------------------------------------------
+
+    /**
+     * Unfolds the patches of one sample ({@code x} from {@code xOff}, {@code [C, H, W]}) into
+     * {@code col}: row {@code (c, i, j)} at {@code colOff + row * ld}, {@code P} columns.
+     */
+    static void im2col(Geometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        int hw = g.h * g.w;
+        int row = 0;
+        for (int ch = 0; ch < g.c; ch++) {
+            int xc = xOff + ch * hw;
+            for (int i = 0; i < g.kh; i++) {
+                int ihBase = i * g.dh - g.ph;
+                for (int j = 0; j < g.kw; j++, row++) {
+                    int iwBase = j * g.dw - g.pw;
+                    int lo = firstValid(iwBase, g.sw, g.wo);
+                    int hi = Math.max(lo, endValid(iwBase, g.sw, g.w, g.wo));
+                    int dst = colOff + row * ld;
+                    for (int oh = 0; oh < g.ho; oh++, dst += g.wo) {
+                        int ih = oh * g.sh + ihBase;
+                        if (ih < 0 || ih >= g.h) {
+                            Arrays.fill(col, dst, dst + g.wo, 0f);
+                            continue;
+                        }
+                        if (lo > 0) {
+                            Arrays.fill(col, dst, dst + lo, 0f);
+                        }
+                        int src = xc + ih * g.w + iwBase;
+                        if (g.sw == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ow = lo, si = src + lo * g.sw; ow < hi; ow++, si += g.sw) {
+                                col[dst + ow] = x[si];
+                            }
+                        }
+                        if (hi < g.wo) {
+                            Arrays.fill(col, dst + hi, dst + g.wo, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the columns back onto the sample's input gradient: the adjoint of {@link #im2col}. */
+    static void col2im(Geometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int hw = g.h * g.w;
+        int row = 0;
+        for (int ch = 0; ch < g.c; ch++) {
+            int xc = dxOff + ch * hw;
+            for (int i = 0; i < g.kh; i++) {
+                int ihBase = i * g.dh - g.ph;
+                for (int j = 0; j < g.kw; j++, row++) {
+                    int iwBase = j * g.dw - g.pw;
+                    int lo = firstValid(iwBase, g.sw, g.wo);
+                    int hi = Math.max(lo, endValid(iwBase, g.sw, g.w, g.wo));
+                    int srcRow = colOff + row * ld;
+                    for (int oh = 0; oh < g.ho; oh++) {
+                        int ih = oh * g.sh + ihBase;
+                        if (ih < 0 || ih >= g.h) {
+                            continue;
+                        }
+                        int s = srcRow + oh * g.wo;
+                        int d = xc + ih * g.w + iwBase;
+                        if (g.sw == 1) {
+                            for (int ow = lo; ow < hi; ow++) {
+                                dx[d + ow] += col[s + ow];
+                            }
+                        } else {
+                            for (int ow = lo, di = d + lo * g.sw; ow < hi; ow++, di += g.sw) {
+                                dx[di] += col[s + ow];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first output column whose input column {@code ow*stride + base} is {@code >= 0}. */
+    private static int firstValid(int base, int stride, int outSize) {
+        if (base >= 0) {
+            return 0;
+        }
+        return Math.min(outSize, (-base + stride - 1) / stride);
+    }
+
+    /** One past the last output column whose input column {@code ow*stride + base} is {@code < size}. */
+    private static int endValid(int base, int stride, int size, int outSize) {
+        int last = size - 1 - base; // ow*stride <= last
+        if (last < 0) {
+            return 0;
+        }
+        return Math.min(outSize, last / stride + 1);
+    }
+
+    // ---- threads and scratch ------------------------------------------------------------------
+
+    private static int parts(Geometry g) {
+        return g.fmas() >= PARALLEL_MIN_FMAS ? Math.min(KernelPool.THREADS, g.n) : 1;
+    }
+
+    /** Start of part {@code part} of {@code total} samples split in {@code parts}. */
+    private static int split(int total, int parts, int part) {
+        return (int) ((long) total * part / parts);
+    }
+
+    /** A buffer of at least {@code size} floats for this thread; contents undefined. */
+    private static float[] scratch(int size) {
+        float[] b = SCRATCH.get();
+        if (b != null && b.length >= size) {
+            SCRATCH.remove(); // taken: a nested call on this thread gets its own
+            return b;
+        }
+        return new float[size];
+    }
+
+    /** Returns a buffer from {@link #scratch} for reuse by this thread, if it is small enough to keep. */
+    private static void release(float[] b) {
+        if (b != null && b.length <= SCRATCH_KEEP) {
+            float[] kept = SCRATCH.get();
+            if (kept == null || kept.length < b.length) {
+                SCRATCH.set(b);
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.grad4j.tensor;
+
+/**
+ * Batch normalisation over {@code x} viewed as {@code [n, c, s]} (channels on dim 1, s the product
+ * of the spatial dims), forward and backward. Each kernel handles the channels {@code [from, to)}
+ * and writes only their elements; per-channel sums accumulate in double in a fixed order (batch,
+ * then position), so splitting the channels between threads never changes a result.
+ */
+final class NormKernels {
+
+    private NormKernels() {
+    }
+
+    /**
+     * Training statistics: per channel the mean and the biased variance (two passes in double),
+     * and {@code invStd = 1 / sqrt(var + eps)}.
+     */
+    static void stats(float[] x, int n, int c, int s, int from, int to, float eps,
+                      float[] mean, float[] var, float[] invStd) {
+        int m = n * s;
+        for (int ch = from; ch < to; ch++) {
+            double sum = 0;
+            for (int b = 0; b < n; b++) {
+                int base = (b * c + ch) * s;
+                for (int k = 0; k < s; k++) {
+                    sum += x[base + k];
+                }
+            }
+            double mu = sum / m;
+            double sq = 0;
+            for (int b = 0; b < n; b++) {
+                int base = (b * c + ch) * s;
+                for (int k = 0; k < s; k++) {
+                    double d = x[base + k] - mu;
+                    sq += d * d;
+                }
+            }
+            double v = sq / m;
+            mean[ch] = (float) mu;
+            var[ch] = (float) v;
+            invStd[ch] = (float) (1.0 / Math.sqrt(v + eps));
+        }
+    }
+
+    /**
+     * Normalises: {@code y = (x - mean) * invStd * w + b} per channel; {@code w} or {@code b} may
+     * be null (1 and 0).
+     */
+    static void normalize(float[] x, float[] y, int n, int c, int s, int from, int to,
+                          float[] mean, float[] invStd, float[] w, float[] b) {
+        for (int ch = from; ch < to; ch++) {
+            double scale = (double) invStd[ch] * (w == null ? 1f : w[ch]);
+            double shift = (b == null ? 0f : b[ch]) - mean[ch] * scale;
+            for (int bi = 0; bi < n; bi++) {
+                int base = (bi * c + ch) * s;
+                for (int k = 0; k < s; k++) {
+                    y[base + k] = (float) (x[base + k] * scale + shift);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backward: per channel {@code dBias = Σ g}, {@code dWeight = Σ g * xhat} with
+     * {@code xhat = (x - mean) * invStd}; {@code dx} (skipped when null) is
+     * {@code w * invStd * (g - Σg/m - xhat * Σ(g xhat)/m)} in training, where the statistics depend
+     * on x, and {@code w * invStd * g} in evaluation.
+     */
+    static void backward(float[] g, float[] x, int n, int c, int s, int from, int to,
+                         float[] mean, float[] invStd, float[] w, boolean training,
+                         float[] dx, float[] dw, float[] db) {
+        int m = n * s;
+        for (int ch = from; ch < to; ch++) {
+            double mu = mean[ch];
+            double is = invStd[ch];
+            double sg = 0;
+            double sgx = 0;
+            for (int b = 0; b < n; b++) {
+                int base = (b * c + ch) * s;
+                for (int k = 0; k < s; k++) {
+                    double gi = g[base + k];
+                    sg += gi;
+                    sgx += gi * (x[base + k] - mu);
+                }
+            }
+            sgx *= is;
+            dw[ch] = (float) sgx;
+            db[ch] = (float) sg;
+            if (dx == null) {
+                continue;
+            }
+            double scale = is * (w == null ? 1f : w[ch]);
+            if (training) {
+                double meanG = sg / m;
+                double proj = sgx / m * is; // multiplies (x - mean): xhat * Σ(g xhat)/m
+                for (int b = 0; b < n; b++) {
+                    int base = (b * c + ch) * s;
+                    for (int k = 0; k < s; k++) {
+                        dx[base + k] = (float) (scale * (g[base + k] - meanG - (x[base + k] - mu) * proj));
+                    }
+                }
+            } else {
+                for (int b = 0; b < n; b++) {
+                    int base = (b * c + ch) * s;
+                    for (int k = 0; k < s; k++) {
+                        dx[base + k] = (float) (scale * g[base + k]);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.grad4j.tensor;
+
+/**
+ * Max, average and adaptive-average pooling over the planes of {@code [planes, h, w]} arrays
+ * (planes = batch x channels), forward and backward. Each kernel handles the planes
+ * {@code [from, to)} and writes only their output elements, so splitting the planes between
+ * threads never changes a result. Window sums accumulate in double in a fixed order.
+ */
+final class PoolKernels {
+
+    private PoolKernels() {
+    }
+
+    /**
+     * Max pooling: writes {@code y} ({@code [planes, oh, ow]}) and, for each output, the flat
+     * index {@code r * w + c} within its plane of the chosen input element into {@code argmax}.
+     * Padding never wins; a NaN does (the last one, as in PyTorch). Every window must hold one input element.
+     */
+    static void maxPool(float[] x, float[] y, int[] argmax, int from, int to, int h, int w, int oh, int ow,
+                        int kh, int kw, int sh, int sw, int ph, int pw) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int yBase = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int r0 = Math.max(i * sh - ph, 0);
+                int r1 = Math.min(i * sh - ph + kh, h);
+                for (int j = 0; j < ow; j++) {
+                    int c0 = Math.max(j * sw - pw, 0);
+                    int c1 = Math.min(j * sw - pw + kw, w);
+                    float best = Float.NEGATIVE_INFINITY;
+                    int at = r0 * w + c0;
+                    for (int r = r0; r < r1; r++) {
+                        int row = xBase + r * w;
+                        for (int c = c0; c < c1; c++) {
+                            float v = x[row + c];
+                            if (v > best || v != v) { // as torch: a NaN wins, the last one
+                                best = v;
+                                at = r * w + c;
+                            }
+                        }
+                    }
+                    y[yBase + i * ow + j] = best;
+                    argmax[yBase + i * ow + j] = at;
+                }
+            }
+        }
+    }
+
+    /** Backward of {@link #maxPool}: adds each upstream value to its argmax in {@code dx} (zeroed by the caller). */
+    static void maxPoolBackward(float[] g, int[] argmax, float[] dx, int from, int to, int hw, int ohw) {
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            for (int o = p * ohw, end = o + ohw; o < end; o++) {
+                dx[xBase + argmax[o]] += g[o];
+            }
+        }
+    }
+
+    /**
+     * Average pooling with zero padding; the divisor is {@code kh * kw} with
+     * {@code countIncludePad}, else the number of input elements in the window.
+     */
+    static void avgPool(float[] x, float[] y, int from, int to, int h, int w, int oh, int ow,
+                        int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int yBase = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int r0 = Math.max(i * sh - ph, 0);
+                int r1 = Math.min(i * sh - ph + kh, h);
+                for (int j = 0; j < ow; j++) {
+                    int c0 = Math.max(j * sw - pw, 0);
+                    int c1 = Math.min(j * sw - pw + kw, w);
+                    double s = 0;
+                    for (int r = r0; r < r1; r++) {
+                        int row = xBase + r * w;
+                        for (int c = c0; c < c1; c++) {
+                            s += x[row + c];
+                        }
+                    }
+                    int divisor = countIncludePad ? kh * kw : (r1 - r0) * (c1 - c0);
+                    y[yBase + i * ow + j] = (float) (s / divisor);
+                }
+            }
+        }
+    }
+
+    /** Backward of {@link #avgPool}: spreads each upstream value over its window into {@code dx} (zeroed). */
+    static void avgPoolBackward(float[] g, float[] dx, int from, int to, int h, int w, int oh, int ow,
+                                int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int gBase = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int r0 = Math.max(i * sh - ph, 0);
+                int r1 = Math.min(i * sh - ph + kh, h);
+                for (int j = 0; j < ow; j++) {
+                    int c0 = Math.max(j * sw - pw, 0);
+                    int c1 = Math.min(j * sw - pw + kw, w);
+                    int divisor = countIncludePad ? kh * kw : (r1 - r0) * (c1 - c0);
+                    float v = (float) ((double) g[gBase + i * ow + j] / divisor);
+                    for (int r = r0; r < r1; r++) {
+                        int row = xBase + r * w;
+                        for (int c = c0; c < c1; c++) {
+                            dx[row + c] += v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** First input index of adaptive window {@code i} of {@code out} over {@code in}: {@code floor(i*in/out)}. */
+    static int adaptiveStart(int i, int in, int out) {
+        return (int) ((long) i * in / out);
+    }
+
+    /** End (exclusive) of adaptive window {@code i}: {@code ceil((i+1)*in/out)}. */
+    static int adaptiveEnd(int i, int in, int out) {
+        return (int) (((long) (i + 1) * in + out - 1) / out);
+    }
+
+    /** Adaptive average pooling: output {@code (i, j)} averages the adaptive windows of rows and columns. */
+    static void adaptiveAvgPool(float[] x, float[] y, int from, int to, int h, int w, int oh, int ow) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int yBase = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int r0 = adaptiveStart(i, h, oh);
+                int r1 = adaptiveEnd(i, h, oh);
+                for (int j = 0; j < ow; j++) {
+                    int c0 = adaptiveStart(j, w, ow);
+                    int c1 = adaptiveEnd(j, w, ow);
+                    double s = 0;
+                    for (int r = r0; r < r1; r++) {
+                        int row = xBase + r * w;
+                        for (int c = c0; c < c1; c++) {
+                            s += x[row + c];
+                        }
+                    }
+                    y[yBase + i * ow + j] = (float) (s / ((r1 - r0) * (c1 - c0)));
+                }
+            }
+        }
+    }
+
+    /** Backward of {@link #adaptiveAvgPool} into {@code dx} (zeroed by the caller). */
+    static void adaptiveAvgPoolBackward(float[] g, float[] dx, int from, int to, int h, int w, int oh, int ow) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int gBase = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int r0 = adaptiveStart(i, h, oh);
+                int r1 = adaptiveEnd(i, h, oh);
+                for (int j = 0; j < ow; j++) {
+                    int c0 = adaptiveStart(j, w, ow);
+                    int c1 = adaptiveEnd(j, w, ow);
+                    float v = (float) ((double) g[gBase + i * ow + j] / ((r1 - r0) * (c1 - c0)));
+                    for (int r = r0; r < r1; r++) {
+                        int row = xBase + r * w;
+                        for (int c = c0; c < c1; c++) {
+                            dx[row + c] += v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -112,7 +112,17 @@ public final class Init {
         }
     }
 
-    private static NDArray uniform(RandomGenerator random, double bound, int... dims) {
+    /**
+     * Returns an array of {@code dims} drawn from {@code U(-bound, bound)}, in row-major order: the
+     * draw the conv and attention layers use for their PyTorch initialisation.
+     *
+     * @throws IllegalArgumentException if {@code bound} is negative or not finite, or a dimension is negative
+     */
+    public static NDArray uniform(RandomGenerator random, double bound, int... dims) {
+        Objects.requireNonNull(random, "Init.uniform: random is null");
+        if (!(bound >= 0) || Double.isInfinite(bound)) {
+            throw new IllegalArgumentException("Init.uniform: bound must be finite and >= 0, got " + bound);
+        }
         float[] d = new float[Shape.of(dims).size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) (bound * (2.0 * random.nextDouble() - 1.0));

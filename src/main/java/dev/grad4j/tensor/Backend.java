@@ -374,7 +374,7 @@ public interface Backend {
      * {@code runningVar = (1 - m) runningVar + m var n / (n - 1)}, where var is the biased batch
      * variance over n values per channel.
      *
-     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, n < 2, or momentum is not finite
+     * @throws IllegalArgumentException if the four arrays are not one shape {@code [C]}, {@code n < 2}, or momentum is not finite
      */
     void batchNormUpdateStats(NDArray runningMean, NDArray runningVar, NDArray mean, NDArray variance,
                               long count, float momentum);

@@ -1609,7 +1609,7 @@ public final class CpuBackend implements Backend {
         int[] mdata = null;
         if (maskedOut != null) {
             Shape ms = maskedOut.shape();
-            if (ms.rank() > rank || !Shape.broadcast(ms, scores).equals(scores)) {
+            if (!broadcastsTo(ms, scores)) {
                 throw new IllegalArgumentException(op + ": mask " + ms + " does not broadcast to the scores "
                         + scores + " (q " + qs + ", k " + k.shape() + ")");
             }
@@ -1648,6 +1648,20 @@ public final class CpuBackend implements Backend {
             });
         }
         return new AttentionResult(new NDArray(out, Shape.of(outDims)), new NDArray(probs, scores));
+    }
+
+    /** Whether {@code from} broadcasts to exactly {@code to} (NumPy rules, aligned from the end). */
+    private static boolean broadcastsTo(Shape from, Shape to) {
+        int off = to.rank() - from.rank();
+        if (off < 0) {
+            return false;
+        }
+        for (int i = 0; i < from.rank(); i++) {
+            if (from.at(i) != 1 && from.at(i) != to.at(i + off)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static AttentionKernels.Dims attentionDims(String op, Shape qs, Shape ks, Shape vs, float scale,

@@ -51,6 +51,8 @@ class GoldenConformanceTest {
     private static void run(String fileName, JsonNode c) {
         if (c.has("op")) {
             GoldenOps.run(c, 1e-4, 1e-5);
+        } else if (c.has("optimizer") && c.has("model") && c.get("model").has("kind")) {
+            GoldenModels.run(c);
         } else if (c.has("optimizer") && c.has("model")) {
             GoldenTraining.run(c);
         } else if (c.has("optimizer")) {

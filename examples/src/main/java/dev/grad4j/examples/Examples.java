@@ -24,6 +24,7 @@ public final class Examples {
         PROGRAMS.put("bench-xor", BenchXor::main);
         PROGRAMS.put("xor", Xor::main);
         PROGRAMS.put("mnist", MnistMlp::main);
+        PROGRAMS.put("mnist-cnn", MnistCnn::main);
         PROGRAMS.put("jmh", dev.grad4j.bench.JmhMain::main);
     }
 

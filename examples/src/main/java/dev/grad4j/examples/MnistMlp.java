@@ -68,19 +68,23 @@ public final class MnistMlp {
      */
     record Options(Path data, Path out, int epochs, long seed, int batchSize, float lr, int shift) {
 
-        static final String USAGE = "usage: examples/run mnist [--epochs N] [--seed S] [--batch B] [--lr LR]"
-                + " [--shift PIXELS] [--data DIR] [--out FILE]";
+        static final String USAGE = usage("mnist");
 
-        private static final Map<String, String> DEFAULTS = defaults();
+        private static final Map<String, String> DEFAULTS = defaults("target/mnist-mlp.safetensors", 15, 1e-3f);
 
-        private static Map<String, String> defaults() {
+        static String usage(String program) {
+            return "usage: examples/run " + program + " [--epochs N] [--seed S] [--batch B] [--lr LR]"
+                    + " [--shift PIXELS] [--data DIR] [--out FILE]";
+        }
+
+        private static Map<String, String> defaults(String out, int epochs, float lr) {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("--data", "examples/data/mnist10k");
-            d.put("--out", "target/mnist-mlp.safetensors");
-            d.put("--epochs", "15");
+            d.put("--out", out);
+            d.put("--epochs", Integer.toString(epochs));
             d.put("--seed", "42");
             d.put("--batch", "64");
-            d.put("--lr", "1e-3");
+            d.put("--lr", Float.toString(lr));
             d.put("--shift", "2");
             return Collections.unmodifiableMap(d);
         }
@@ -103,13 +107,22 @@ public final class MnistMlp {
          * @throws IllegalArgumentException on an unknown option, a missing value or a malformed number
          */
         static Options parse(String... args) {
-            Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+            return parse("mnist", args, DEFAULTS);
+        }
+
+        /** As {@link #parse(String...)} for another program with its own output file, epochs and learning rate. */
+        static Options parse(String program, String[] args, String out, int epochs, float lr) {
+            return parse(program, args, defaults(out, epochs, lr));
+        }
+
+        private static Options parse(String program, String[] args, Map<String, String> defaults) {
+            Map<String, String> v = new LinkedHashMap<>(defaults);
             for (int i = 0; i < args.length; i += 2) {
-                if (!DEFAULTS.containsKey(args[i])) {
-                    throw new IllegalArgumentException("mnist: unknown option " + args[i]);
+                if (!defaults.containsKey(args[i])) {
+                    throw new IllegalArgumentException(program + ": unknown option " + args[i]);
                 }
                 if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("mnist: " + args[i] + " needs a value");
+                    throw new IllegalArgumentException(program + ": " + args[i] + " needs a value");
                 }
                 v.put(args[i], args[i + 1]);
             }
@@ -127,7 +140,7 @@ public final class MnistMlp {
                 int shift = Integer.parseInt(v.get(name));
                 return new Options(Path.of(v.get("--data")), Path.of(v.get("--out")), epochs, seed, batch, lr, shift);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("mnist: " + name + " needs a number, got " + v.get(name), e);
+                throw new IllegalArgumentException(program + ": " + name + " needs a number, got " + v.get(name), e);
             }
         }
     }

@@ -20,9 +20,6 @@ import java.util.SplittableRandom;
  */
 public final class BenchMlp {
 
-    private static final int SAMPLES = 7;
-    private static final double MIN_SAMPLE_S = 0.5;
-
     private BenchMlp() {
     }
 
@@ -53,33 +50,12 @@ public final class BenchMlp {
             Tensor loss = Losses.crossEntropy(model.forward(xs[i]), ys[i]);
             optimizer.step(loss.backward());
         };
-        for (int i = 0; i < 20; i++) {
-            step.run();
-        }
-        long t0 = System.nanoTime();
-        int n0 = 0;
-        while (System.nanoTime() - t0 < 300_000_000L) {
-            step.run();
-            n0++;
-        }
-        double per = (System.nanoTime() - t0) / 1e9 / n0;
-        int k = Math.max(5, (int) (MIN_SAMPLE_S / per));
-        double[] rates = new double[SAMPLES];
-        for (int s = 0; s < SAMPLES; s++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < k; i++) {
-                step.run();
-            }
-            rates[s] = (double) batch * k / ((System.nanoTime() - start) / 1e9);
-        }
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
-        double median = sorted[SAMPLES / 2];
+        Throughput.Result r = Throughput.measure(step, batch, 20, 5);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"mlp_train\",\"lib\":\"grad4j\",\"kernels\":\"%s\",\"threads\":%d,\"batch\":%d,"
                         + "\"samples_per_s_median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"ms_per_step_median\":%.4f,"
                         + "\"steps_per_sample\":%d}",
-                BenchArgs.kernels(), BenchArgs.threads(), batch, median, sorted[0], sorted[SAMPLES - 1],
-                1000.0 * batch / median, k));
+                BenchArgs.kernels(), BenchArgs.threads(), batch, r.median(), r.min(), r.max(),
+                1000.0 * batch / r.median(), r.stepsPerSample()));
     }
 }

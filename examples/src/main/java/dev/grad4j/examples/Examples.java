@@ -20,6 +20,7 @@ public final class Examples {
     static {
         // Examples register here, one line each.
         PROGRAMS.put("bench-gemm", BenchGemm::main);
+        PROGRAMS.put("bench-cnn", BenchCnn::main);
         PROGRAMS.put("bench-mlp", BenchMlp::main);
         PROGRAMS.put("bench-xor", BenchXor::main);
         PROGRAMS.put("xor", Xor::main);

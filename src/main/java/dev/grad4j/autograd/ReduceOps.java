@@ -30,25 +30,19 @@ final class ReduceOps {
     }
 
     static Tensor max(Tensor x, int[] axes, boolean keepDim) {
-        int[] ax = axes == null ? null : axes.clone();
-        NDArray xv = x.value();
-        NDArray y = BACKEND.max(xv, ax, keepDim);
-        return Tensor.record("max", y, (i, g) -> {
-            // Gradient goes to the maxima of each group, split equally between ties.
-            NDArray yKeep = y.reshape(keptShape(xv.shape(), ax));
-            NDArray mask = BACKEND.binary(BinaryOp.EQUAL, xv, yKeep);
-            NDArray count = BACKEND.sum(mask, ax, true);
-            NDArray share = BACKEND.binary(BinaryOp.DIV, g.reshape(yKeep.shape().toArray()), count);
-            return BACKEND.binary(BinaryOp.MUL, mask, share);
-        }, x);
+        return extremum("max", x, axes, keepDim);
     }
 
     static Tensor min(Tensor x, int[] axes, boolean keepDim) {
+        return extremum("min", x, axes, keepDim);
+    }
+
+    /** {@code max} or {@code min}: the gradient goes to the extreme elements of each group, split equally between ties. */
+    private static Tensor extremum(String op, Tensor x, int[] axes, boolean keepDim) {
         int[] ax = axes == null ? null : axes.clone();
         NDArray xv = x.value();
-        NDArray y = BACKEND.min(xv, ax, keepDim);
-        return Tensor.record("min", y, (i, g) -> {
-            // Gradient goes to the minima of each group, split equally between ties (as max).
+        NDArray y = op.equals("max") ? BACKEND.max(xv, ax, keepDim) : BACKEND.min(xv, ax, keepDim);
+        return Tensor.record(op, y, (i, g) -> {
             NDArray yKeep = y.reshape(keptShape(xv.shape(), ax));
             NDArray mask = BACKEND.binary(BinaryOp.EQUAL, xv, yKeep);
             NDArray count = BACKEND.sum(mask, ax, true);

@@ -649,34 +649,27 @@ public final class CpuBackend implements Backend {
 
     @Override
     public NDArray max(NDArray x, int[] axes, boolean keepDim) {
-        Objects.requireNonNull(x, "max: x is null");
-        boolean[] reduced = reducedAxes("max", x.shape(), axes);
-        Shape out = reducedShape(x.shape(), reduced, keepDim);
-        if (groupSize(x.shape(), reduced) == 0 && out.size() > 0) {
-            throw new IllegalArgumentException("max: empty reduction over shape " + x.shape()
-                    + " axes " + Arrays.toString(axes));
-        }
-        float[] r = new float[out.size()];
-        if (x.shape().rank() == 0) {
-            r[0] = x.data[0];
-        } else {
-            ReduceKernels.max(x.data, x.shape().toArray(), reduced, r);
-        }
-        return new NDArray(r, out);
+        return extremum("max", x, axes, keepDim);
     }
 
     @Override
     public NDArray min(NDArray x, int[] axes, boolean keepDim) {
-        Objects.requireNonNull(x, "min: x is null");
-        boolean[] reduced = reducedAxes("min", x.shape(), axes);
+        return extremum("min", x, axes, keepDim);
+    }
+
+    private static NDArray extremum(String op, NDArray x, int[] axes, boolean keepDim) {
+        Objects.requireNonNull(x, op + ": x is null");
+        boolean[] reduced = reducedAxes(op, x.shape(), axes);
         Shape out = reducedShape(x.shape(), reduced, keepDim);
         if (groupSize(x.shape(), reduced) == 0 && out.size() > 0) {
-            throw new IllegalArgumentException("min: empty reduction over shape " + x.shape()
+            throw new IllegalArgumentException(op + ": empty reduction over shape " + x.shape()
                     + " axes " + Arrays.toString(axes));
         }
         float[] r = new float[out.size()];
         if (x.shape().rank() == 0) {
             r[0] = x.data[0];
+        } else if (op.equals("max")) {
+            ReduceKernels.max(x.data, x.shape().toArray(), reduced, r);
         } else {
             ReduceKernels.min(x.data, x.shape().toArray(), reduced, r);
         }

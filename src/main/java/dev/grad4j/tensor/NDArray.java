@@ -114,20 +114,7 @@ public final class NDArray {
      * @throws IllegalArgumentException if the number of coordinates differs from the rank or one is out of range
      */
     public float get(int... index) {
-        Objects.requireNonNull(index, "get: index is null");
-        if (index.length != shape.rank()) {
-            throw new IllegalArgumentException("get: " + index.length + " indices for shape " + shape);
-        }
-        int offset = 0;
-        for (int i = 0; i < index.length; i++) {
-            int d = shape.at(i);
-            if (index[i] < 0 || index[i] >= d) {
-                throw new IllegalArgumentException(
-                        "get: index " + Arrays.toString(index) + " out of range for shape " + shape);
-            }
-            offset = offset * d + index[i];
-        }
-        return data[offset];
+        return data[shape.offset("get", index)];
     }
 
     /**

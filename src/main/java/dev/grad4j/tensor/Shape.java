@@ -167,4 +167,28 @@ public final class Shape {
     public String toString() {
         return Arrays.toString(dims);
     }
+
+    /**
+     * The row-major offset of {@code index}, one coordinate per dimension.
+     *
+     * @throws IllegalArgumentException naming {@code op} if the number of coordinates differs from
+     *     the rank or one is out of range
+     */
+    int offset(String op, int[] index) {
+        if (index == null) {
+            throw new NullPointerException(op + ": index is null");
+        }
+        if (index.length != dims.length) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for shape " + this);
+        }
+        int offset = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= dims[i]) {
+                throw new IllegalArgumentException(
+                        op + ": index " + Arrays.toString(index) + " out of range for shape " + this);
+            }
+            offset = offset * dims[i] + index[i];
+        }
+        return offset;
+    }
 }

@@ -18,6 +18,16 @@ final class PoolKernels {
      */
     static void maxPool(float[] x, float[] y, int[] argmax, int from, int to, int h, int w, int oh, int ow,
                         int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
+            maxPool2x2(x, y, argmax, from, to, h, w, oh, ow);
+        } else {
+            maxPoolWindows(x, y, argmax, from, to, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        }
+    }
+
+    /** {@link #maxPool} for any window: the general loop. */
+    static void maxPoolWindows(float[] x, float[] y, int[] argmax, int from, int to, int h, int w, int oh, int ow,
+                               int kh, int kw, int sh, int sw, int ph, int pw) {
         int hw = h * w;
         int ohw = oh * ow;
         for (int p = from; p < to; p++) {
@@ -43,6 +53,46 @@ final class PoolKernels {
                     }
                     y[yBase + i * ow + j] = best;
                     argmax[yBase + i * ow + j] = at;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #maxPool} for the common 2x2 window with stride 2 and no padding, unrolled: the same
+     * comparisons in the same order (row by row), so the same maxima and indices.
+     */
+    static void maxPool2x2(float[] x, float[] y, int[] argmax, int from, int to, int h, int w,
+                                   int oh, int ow) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int p = from; p < to; p++) {
+            int xBase = p * hw;
+            int o = p * ohw;
+            for (int i = 0; i < oh; i++) {
+                int top = 2 * i * w;
+                for (int j = 0; j < ow; j++, o++) {
+                    int i0 = top + 2 * j;
+                    int i2 = i0 + w;
+                    float best = x[xBase + i0];
+                    int at = i0;
+                    float v = x[xBase + i0 + 1];
+                    if (v > best || v != v) {
+                        best = v;
+                        at = i0 + 1;
+                    }
+                    v = x[xBase + i2];
+                    if (v > best || v != v) {
+                        best = v;
+                        at = i2;
+                    }
+                    v = x[xBase + i2 + 1];
+                    if (v > best || v != v) {
+                        best = v;
+                        at = i2 + 1;
+                    }
+                    y[o] = best;
+                    argmax[o] = at;
                 }
             }
         }

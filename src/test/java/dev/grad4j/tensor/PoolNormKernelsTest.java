@@ -85,4 +85,30 @@ class PoolNormKernelsTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theUnrolled2x2MaxPoolEqualsTheGeneralLoopIncludingTiesInfinitiesAndNaN() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        int planes = 3;
+        int h = 7;
+        int w = 6;
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) {
+            int kind = r.nextInt(10);
+            x[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.NEGATIVE_INFINITY : kind < 5 ? 1f : (float) r.nextGaussian();
+        }
+        int oh = 3;
+        int ow = 3;
+        float[] y1 = new float[planes * oh * ow];
+        float[] y2 = new float[planes * oh * ow];
+        int[] a1 = new int[y1.length];
+        int[] a2 = new int[y1.length];
+        PoolKernels.maxPool2x2(x, y1, a1, 0, planes, h, w, oh, ow);
+        PoolKernels.maxPoolWindows(x, y2, a2, 0, planes, h, w, oh, ow, 2, 2, 2, 2, 0, 0);
+        org.assertj.core.api.Assertions.assertThat(a1).containsExactly(a2);
+        for (int i = 0; i < y1.length; i++) {
+            org.assertj.core.api.Assertions.assertThat(Float.floatToRawIntBits(y1[i]))
+                    .as("output %d", i).isEqualTo(Float.floatToRawIntBits(y2[i]));
+        }
+    }
 }

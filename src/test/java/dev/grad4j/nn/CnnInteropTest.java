@@ -60,6 +60,7 @@ class CnnInteropTest {
                 new Linear(8, 5, Init.torchDefault(), r));
     }
 
+    @SuppressWarnings("try") // the scope is used only for its effect
     private static NDArray run(Module model, NDArray input) {
         try (var scope = Autograd.noGrad()) {
             return model.forward(Tensor.constant(input)).value();

@@ -4,6 +4,11 @@
  * that cuts a dataset into {@link dev.grad4j.data.Batch}es, and readers for the IDX format of MNIST
  * ({@link dev.grad4j.data.IdxReader}, {@link dev.grad4j.data.Mnist}).
  *
+ * <p>Integer data stays integer: labels of any shape and token-id inputs are
+ * {@link dev.grad4j.tensor.IntArray}s ({@link dev.grad4j.data.Batch#labelArray()},
+ * {@link dev.grad4j.data.Batch#intFeatures()}), ready for {@code Embedding} and
+ * {@code Losses.crossEntropy(Tensor, IntArray)}.
+ *
  * <p>Example:
  * <pre>{@code
  * Mnist mnist = Mnist.load(Path.of("examples/data/mnist10k"));
@@ -12,8 +17,9 @@
  *         .build();
  * for (Batch batch : loader) {
  *     NDArray x = batch.features();   // [64, 784]
- *     int[] y = batch.labels();       // [64]
+ *     IntArray y = batch.labelArray(); // [64]
  * }
+ * TensorDataset text = new TensorDataset(inputIds, nextIds);   // IntArray [n, time] each
  * }</pre>
  */
 package dev.grad4j.data;

@@ -3,6 +3,11 @@ package dev.grad4j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grad4j.autograd.Tensor;
+import dev.grad4j.nn.Embedding;
+import dev.grad4j.nn.Linear;
+import dev.grad4j.nn.Losses;
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -251,5 +256,63 @@ class DataLoaderTest {
         assertThatThrownBy(() -> loader.restore(new DataLoader.State(1L, 1, 4)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("DataLoader.restore: state is at batch 4 but an epoch has only 3 batches");
+    }
+
+    /** Sequence i holds the tokens 10 i .. 10 i + 2, its labels the tokens one further. */
+    private static TensorDataset tokens(int n) {
+        int[] in = new int[n * 3];
+        int[] next = new int[n * 3];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < 3; t++) {
+                in[i * 3 + t] = 10 * i + t;
+                next[i * 3 + t] = 10 * i + t + 1;
+            }
+        }
+        return new TensorDataset(IntArray.of(in, n, 3), IntArray.of(next, n, 3));
+    }
+
+    @Test
+    void shufflesTokenSequencesAsItShufflesExamplesAndResumes() {
+        DataLoader tok = DataLoader.builder(tokens(10), 4).shuffle(new SplittableRandom(7)).build();
+        DataLoader ref = DataLoader.builder(dataset(10), 4).shuffle(new SplittableRandom(7)).build();
+        for (int e = 0; e < 2; e++) {
+            Iterator<Batch> it = tok.iterator();
+            for (Batch r : ref) {
+                Batch b = it.next();
+                int[] order = r.labels();
+                assertThat(b.intFeatures().shape().toArray()).containsExactly(order.length, 3);
+                assertThat(b.labelArray().shape().toArray()).containsExactly(order.length, 3);
+                for (int i = 0; i < order.length; i++) {
+                    assertThat(b.intFeatures().get(i, 0)).isEqualTo(10 * order[i]);
+                    assertThat(b.labelArray().get(i, 2)).isEqualTo(10 * order[i] + 3);
+                }
+            }
+            assertThat(it.hasNext()).isFalse();
+        }
+        // stop after one batch of epoch 3, restore a fresh loader, and get the same remaining batches
+        Iterator<Batch> it = tok.iterator();
+        it.next();
+        DataLoader.State saved = tok.state();
+        List<Batch> rest = new ArrayList<>();
+        it.forEachRemaining(rest::add);
+        DataLoader resumed = DataLoader.builder(tokens(10), 4).shuffle(new SplittableRandom(99)).build();
+        resumed.restore(saved);
+        List<Batch> again = new ArrayList<>();
+        resumed.iterator().forEachRemaining(again::add);
+        assertThat(again).isEqualTo(rest).hasSize(2);
+    }
+
+    @Test
+    void tokenBatchesFeedAnEmbeddingAndCrossEntropy() {
+        SplittableRandom r = new SplittableRandom(3);
+        Embedding embed = new Embedding(100, 4, null, r);
+        Linear head = new Linear(4, 100, r);
+        for (Batch b : new DataLoader(tokens(5), 2)) {
+            Tensor logits = head.forward(embed.forward(b.intFeatures()));      // [B, T, V]
+            Tensor loss = Losses.crossEntropy(logits.permute(0, 2, 1), b.labelArray()); // [B, V, T] vs [B, T]
+            assertThat(loss.shape().rank()).isZero();
+            assertThat(loss.value().item()).isPositive();
+            assertThat(loss.backward().wrt(embed.weight()).shape().toArray()).containsExactly(100, 4);
+        }
     }
 }

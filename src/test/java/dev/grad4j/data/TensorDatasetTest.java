@@ -3,6 +3,7 @@ package dev.grad4j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 import dev.grad4j.tensor.Shape;
 import org.junit.jupiter.api.Test;
@@ -102,5 +103,74 @@ class TensorDatasetTest {
         assertThatThrownBy(() -> ds.batch(new int[] {-1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("index -1");
+    }
+
+    @Test
+    void intArrayLabelsOfAnyShapeAreGatheredByRow() {
+        // example i has labels {i, -100} (the second position ignored by cross-entropy)
+        int[] y = new int[10];
+        for (int i = 0; i < 5; i++) {
+            y[2 * i] = i;
+            y[2 * i + 1] = -100;
+        }
+        TensorDataset ds = new TensorDataset(features(), IntArray.of(y, 5, 2));
+        Batch b = ds.batch(new int[] {4, 1, 4});
+        assertThat(b.features().shape()).isEqualTo(Shape.of(3, 2, 3));
+        assertThat(b.labelArray()).isEqualTo(IntArray.of(new int[] {4, -100, 1, -100, 4, -100}, 3, 2));
+        assertThat(ds.labelArray()).isEqualTo(IntArray.of(y, 5, 2));
+        assertThat(ds.toString()).isEqualTo("TensorDataset[5: features [5, 2, 3], labels [5, 2]]");
+        assertThatThrownBy(ds::labels).isInstanceOf(IllegalStateException.class).hasMessageContaining("[5, 2]");
+        // [n] IntArray labels behave as int[] labels
+        TensorDataset flat = new TensorDataset(features(), IntArray.vector(0, 1, 2, 3, 4));
+        assertThat(flat.batch(new int[] {3, 0})).isEqualTo(new TensorDataset(features(), new int[] {0, 1, 2, 3, 4})
+                .batch(new int[] {3, 0}));
+        assertThat(flat.labels()).containsExactly(0, 1, 2, 3, 4);
+        assertThat(new TensorDataset(features(), new int[5]).labelArray()).isEqualTo(IntArray.zeros(5));
+    }
+
+    @Test
+    void tokenDatasetHasIntegerInputsAndLabels() {
+        // sequence i is the tokens i..i+3, its labels the tokens i+1..i+4
+        int[] in = new int[4 * 4];
+        int[] next = new int[4 * 4];
+        for (int i = 0; i < 4; i++) {
+            for (int t = 0; t < 4; t++) {
+                in[i * 4 + t] = i + t;
+                next[i * 4 + t] = i + t + 1;
+            }
+        }
+        IntArray inputs = IntArray.of(in, 4, 4);
+        TensorDataset ds = new TensorDataset(inputs, IntArray.of(next, 4, 4));
+        in[0] = 99; // copied at construction
+        Batch b = ds.batch(new int[] {2, 0});
+        assertThat(b.features()).isNull();
+        assertThat(b.intFeatures()).isEqualTo(IntArray.of(new int[] {2, 3, 4, 5, 0, 1, 2, 3}, 2, 4));
+        assertThat(b.labelArray()).isEqualTo(IntArray.of(new int[] {3, 4, 5, 6, 1, 2, 3, 4}, 2, 4));
+        assertThat(ds.size()).isEqualTo(4);
+        assertThat(ds.featureShape()).isEqualTo(Shape.of(4, 4));
+        assertThat(ds.features()).isNull();
+        assertThat(ds.intFeatures().get(0, 0)).isZero();
+        assertThat(ds.targets()).isNull();
+        assertThat(ds.toString()).isEqualTo("TensorDataset[4: inputs [4, 4], labels [4, 4]]");
+        assertThat(ds.batch(new int[0]).intFeatures().shape()).isEqualTo(Shape.of(0, 4));
+        assertThatThrownBy(() -> ds.batch(new int[] {4}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TensorDataset.batch: index 4 out of range for 4 examples");
+    }
+
+    @Test
+    void rejectsMismatchedIntegerShapes() {
+        assertThatThrownBy(() -> new TensorDataset(features(), IntArray.zeros(4, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TensorDataset: features have 5 examples but labels have 4: [5, 2, 3] and [4, 2]");
+        assertThatThrownBy(() -> new TensorDataset(IntArray.zeros(3, 8), IntArray.zeros(2, 8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TensorDataset: inputs have 3 examples but labels have 2: [3, 8] and [2, 8]");
+        assertThatThrownBy(() -> new TensorDataset(IntArray.scalar(3), IntArray.zeros(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TensorDataset: inputs need an example dimension: []");
+        assertThatThrownBy(() -> new TensorDataset(features(), IntArray.scalar(3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TensorDataset: labels need an example dimension: []");
     }
 }

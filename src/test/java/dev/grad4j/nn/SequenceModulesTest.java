@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.grad4j.autograd.Autograd;
 import dev.grad4j.autograd.GradCheck;
 import dev.grad4j.autograd.Tensor;
-import dev.grad4j.io.SafeTensors;
 import dev.grad4j.tensor.Backend;
 import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,11 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Embedding, LayerNorm and MultiheadAttention modules: PyTorch names and initialisation, equality
- * with a composition of primitive ops, gradients, and a PyTorch TransformerEncoderLayer fixture.
+ * with a composition of primitive ops, gradients (the PyTorch TransformerEncoderLayer fixture is in
+ * {@link TransformerEncoderLayerTest}).
  */
 class SequenceModulesTest {
-
-    private static final Path DIR = Path.of("src/test/resources/interop");
 
     @Test
     void embeddingInitialisesNormalWithZeroPaddingRow() {
@@ -145,74 +138,6 @@ class SequenceModulesTest {
         // randn weights give sharp softmaxes: a smaller step keeps the differences accurate
         GradCheck.assertClose(xs -> m.forward(xs.get(0), xs.get(0), xs.get(0), null, true),
                 GradCheck.Options.DEFAULTS.withStep(1e-3).withTolerances(2e-3, 5e-3), NDArray.randn(r, 1, 4, 8));
-    }
-
-    @Test
-    void transformerEncoderLayerFixtureFromPyTorch() throws IOException {
-        JsonNode exp = new ObjectMapper().readTree(
-                DIR.resolve("torch_transformer_encoder_d8_h2_ff16.expected.json").toFile());
-        EncoderLayer layer = new EncoderLayer();
-        layer.loadStateDict(SafeTensors.load(DIR.resolve("torch_transformer_encoder_d8_h2_ff16.safetensors")));
-        layer.eval();
-        Tensor x = Tensor.constant(array(exp.get("input")));
-        try (var scope = Autograd.noGrad()) {
-            assertWithin(layer.forward(x, false).value(), array(exp.get("output")), exp.get("tolerance"));
-            assertWithin(layer.forward(x, true).value(), array(exp.get("output_causal")), exp.get("tolerance"));
-        }
-    }
-
-    /** TransformerEncoderLayer(8, 2, 16, gelu, batch_first, norm_first) from this package's layers. */
-    private static final class EncoderLayer extends AbstractModule {
-        private final MultiheadAttention attn;
-        private final Linear linear1;
-        private final Linear linear2;
-        private final LayerNorm norm1;
-        private final LayerNorm norm2;
-
-        EncoderLayer() {
-            SplittableRandom r = new SplittableRandom(6);
-            attn = registerModule("self_attn", new MultiheadAttention(8, 2, true, r));
-            linear1 = registerModule("linear1", new Linear(8, 16, r));
-            linear2 = registerModule("linear2", new Linear(16, 8, r));
-            norm1 = registerModule("norm1", new LayerNorm(8));
-            norm2 = registerModule("norm2", new LayerNorm(8));
-        }
-
-        Tensor forward(Tensor x, boolean causal) {
-            Tensor h = norm1.forward(x);
-            x = x.add(attn.forward(h, h, h, null, causal));
-            return x.add(linear2.forward(linear1.forward(norm2.forward(x)).gelu()));
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            return forward(x, false);
-        }
-    }
-
-    private static NDArray array(JsonNode node) {
-        JsonNode shape = node.get("shape");
-        int[] dims = new int[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asInt();
-        }
-        JsonNode data = node.get("data");
-        float[] values = new float[data.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) data.get(i).asDouble();
-        }
-        return NDArray.of(values, dims);
-    }
-
-    private static void assertWithin(NDArray actual, NDArray expected, JsonNode tol) {
-        assertThat(actual.shape()).isEqualTo(expected.shape());
-        double rtol = tol.get("rtol").asDouble();
-        double atol = tol.get("atol").asDouble();
-        float[] a = actual.toArray();
-        float[] e = expected.toArray();
-        for (int i = 0; i < a.length; i++) {
-            assertThat((double) a[i]).as("element %d", i).isCloseTo(e[i], within(atol + rtol * Math.abs(e[i])));
-        }
     }
 
     private static void assertClose(NDArray a, NDArray b) {

@@ -231,7 +231,7 @@ public final class MnistMlp {
         double sum = 0;
         int steps = 0;
         for (Batch batch : loader) {
-            Tensor loss = Losses.crossEntropy(model.forward(Tensor.constant(batch.features())), batch.labels());
+            Tensor loss = Losses.crossEntropy(model.forward(Tensor.constant(batch.features())), batch.labelArray());
             optimizer.step(loss.backward());
             sum += loss.item();
             steps++;
@@ -306,7 +306,7 @@ public final class MnistMlp {
                     System.arraycopy(x, from + col0 - dx, y, to + col0, SIDE - Math.abs(dx));
                 }
             }
-            return new Batch(NDArray.wrap(y, indices.length, SIDE * SIDE), b.labels());
+            return new Batch(NDArray.wrap(y, indices.length, SIDE * SIDE), b.labelArray());
         }
     }
 

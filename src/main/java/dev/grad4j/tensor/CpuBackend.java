@@ -534,9 +534,10 @@ public final class CpuBackend implements Backend {
         int[] oni = indexGeometry("indexSelect", s, dim, index);
         int[] outDims = s.toArray();
         outDims[oni[3]] = index.size();
-        float[] r = new float[oni[0] * index.size() * oni[2]];
+        Shape outShape = Shape.of("indexSelect", outDims);
+        float[] r = new float[outShape.size()];
         IndexKernels.indexSelect(x.data, oni[0], oni[1], oni[2], index.data, r);
-        return new NDArray(r, Shape.of(outDims));
+        return new NDArray(r, outShape);
     }
 
     @Override
@@ -912,7 +913,8 @@ public final class CpuBackend implements Backend {
         dims[dims.length - 1] = ow;
         int h = s.dim(-2);
         int w = s.dim(-1);
-        return new PoolGeometry(s.size() / (h * w), h, w, oh, ow, dims);
+        // The product of the leading dims (not size / (h * w): h * w may be 0 or above an int).
+        return new PoolGeometry(Shape.size("pool", Arrays.copyOf(dims, dims.length - 2)), h, w, oh, ow, dims);
     }
 
     /** The number of planes per thread part so that each part holds about {@link #POOL_GRAIN} elements. */
@@ -931,7 +933,7 @@ public final class CpuBackend implements Backend {
     public MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding) {
         Objects.requireNonNull(x, "maxPool2d: x is null");
         PoolGeometry g = poolGeometry("maxPool2d", x.shape(), kernel, stride, padding);
-        int outSize = g.planes() * g.oh() * g.ow();
+        int outSize = Shape.size("maxPool2d", g.planes(), g.oh(), g.ow());
         float[] y = new float[outSize];
         int[] idx = new int[outSize];
         float[] xd = x.data;
@@ -983,7 +985,7 @@ public final class CpuBackend implements Backend {
     public NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Objects.requireNonNull(x, "avgPool2d: x is null");
         PoolGeometry g = poolGeometry("avgPool2d", x.shape(), kernel, stride, padding);
-        float[] y = new float[g.planes() * g.oh() * g.ow()];
+        float[] y = new float[Shape.size("avgPool2d", g.planes(), g.oh(), g.ow())];
         float[] xd = x.data;
         int kh = kernel[0];
         int kw = kernel[1];
@@ -1025,7 +1027,7 @@ public final class CpuBackend implements Backend {
                     + outW + "] for input " + x.shape());
         }
         PoolGeometry g = geometry(x.shape(), outH, outW);
-        float[] y = new float[g.planes() * outH * outW];
+        float[] y = new float[Shape.size("adaptiveAvgPool2d", g.planes(), outH, outW)];
         float[] xd = x.data;
         KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()),
                 (from, to) -> PoolKernels.adaptiveAvgPool(xd, y, from, to, g.h(), g.w(), outH, outW));
@@ -1264,14 +1266,15 @@ public final class CpuBackend implements Backend {
         int rows = in == 0 ? sizeWithoutLast(sx) : x.size() / in;
         int[] dims = sx.toArray();
         dims[dims.length - 1] = out;
-        float[] c = new float[rows * out];
+        Shape outShape = Shape.of("linear", dims);
+        float[] c = new float[outShape.size()];
         if (bias != null) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(bias.data, 0, c, r * out, out);
             }
         }
         Gemm.gemm(false, true, rows, out, in, x.data, 0, weight.data, 0, c, 0, true);
-        return new NDArray(c, Shape.of(dims));
+        return new NDArray(c, outShape);
     }
 
     private static int sizeWithoutLast(Shape s) {
@@ -1738,9 +1741,10 @@ public final class CpuBackend implements Backend {
         int d = ws.at(1);
         int[] dims = Arrays.copyOf(ids.shape().toArray(), ids.shape().rank() + 1);
         dims[dims.length - 1] = d;
-        float[] out = new float[ids.size() * d];
+        Shape outShape = Shape.of(op, dims);
+        float[] out = new float[outShape.size()];
         EmbeddingKernels.lookup(weight.data, ids.data, out, d);
-        return new NDArray(out, Shape.of(dims));
+        return new NDArray(out, outShape);
     }
 
     private static void requireIds(String op, IntArray ids, Shape ws) {

@@ -1459,10 +1459,10 @@ public final class CpuBackend implements Backend {
     public void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first, float lr, float momentum,
                         float dampening, boolean nesterov, float weightDecay) {
         requireNonNull("sgd", param, grad);
-        requireFinite("sgd", "lr", lr);
-        requireFinite("sgd", "momentum", momentum);
-        requireFinite("sgd", "dampening", dampening);
-        requireFinite("sgd", "weight decay", weightDecay);
+        requireNonNegative("sgd", "lr", lr);
+        requireNonNegative("sgd", "momentum", momentum);
+        requireNonNegative("sgd", "dampening", dampening);
+        requireNonNegative("sgd", "weight decay", weightDecay);
         requireSameShape("sgd", param, grad);
         if (momentum != 0f) {
             Objects.requireNonNull(buffer, "sgd: momentum buffer is null");
@@ -1476,11 +1476,14 @@ public final class CpuBackend implements Backend {
     public void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t, float lr,
                          float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         requireNonNull("adam", param, grad, m, v); // vMax is null without AMSGrad
-        requireFinite("adam", "lr", lr);
-        requireFinite("adam", "beta1", beta1);
-        requireFinite("adam", "beta2", beta2);
-        requireFinite("adam", "eps", eps);
-        requireFinite("adam", "weight decay", weightDecay);
+        requireNonNegative("adam", "lr", lr);
+        requireUnitInterval("adam", "beta1", beta1);
+        requireUnitInterval("adam", "beta2", beta2);
+        if (!(eps > 0f) || Float.isInfinite(eps)) {
+            // eps = 0 divides 0 by 0 wherever a gradient and its moments are 0.
+            throw new IllegalArgumentException("adam: eps must be finite and > 0, got " + eps);
+        }
+        requireNonNegative("adam", "weight decay", weightDecay);
         requireSameShape("adam", param, grad);
         requireSameShape("adam", param, m);
         requireSameShape("adam", param, v);
@@ -1939,6 +1942,19 @@ public final class CpuBackend implements Backend {
             if (arrays[i] == null) {
                 throw new NullPointerException(op + ": array argument " + (i + 1) + " of " + arrays.length + " is null");
             }
+        }
+    }
+
+    /** Range checks of optimizer hyperparameters: the same rules as the optimizers' configs. */
+    private static void requireNonNegative(String op, String what, float v) {
+        if (!(v >= 0f) || Float.isInfinite(v)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be finite and >= 0, got " + v);
+        }
+    }
+
+    private static void requireUnitInterval(String op, String what, float v) {
+        if (!(v >= 0f && v < 1f)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be in [0, 1), got " + v);
         }
     }
 

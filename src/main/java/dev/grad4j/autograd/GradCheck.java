@@ -132,6 +132,25 @@ public final class GradCheck {
                               int worstIndex, double analytic, double numeric, boolean passed) {
 
         /**
+         * Checks the references.
+         *
+         * @param input the position of the input in the argument list
+         * @param name the variable name the function saw
+         * @param shape the input's shape
+         * @param maxAbsError the largest absolute error
+         * @param maxRelError the largest relative error
+         * @param worstIndex the flat index of the worst element, -1 for an empty input
+         * @param analytic the analytic gradient at {@code worstIndex}
+         * @param numeric the numeric gradient at {@code worstIndex}
+         * @param passed whether every element is within the tolerance
+         * @throws NullPointerException if {@code name} or {@code shape} is null
+         */
+        public InputReport {
+            Objects.requireNonNull(name, "gradcheck: report name is null");
+            Objects.requireNonNull(shape, "gradcheck: report shape is null");
+        }
+
+        /**
          * Returns the worst element's coordinates.
          *
          * @return the coordinates such as {@code [1, 2]}, or {@code none} for an empty input
@@ -163,8 +182,13 @@ public final class GradCheck {
          *
          * @param inputs the report of each input, in argument order
          * @param options the settings used
+         * @throws NullPointerException if {@code inputs}, one of its reports or {@code options} is null
          */
         public Result {
+            Objects.requireNonNull(inputs, "gradcheck: inputs is null");
+            for (int i = 0; i < inputs.size(); i++) {
+                Objects.requireNonNull(inputs.get(i), "gradcheck: report " + i + " of inputs is null");
+            }
             inputs = List.copyOf(inputs);
             Objects.requireNonNull(options, "gradcheck: options is null");
         }

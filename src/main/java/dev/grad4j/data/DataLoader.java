@@ -188,9 +188,15 @@ public final class DataLoader implements Iterable<Batch> {
      * Starts the next epoch (reshuffling if enabled) and returns its batches; right after
      * {@link #restore(State)} in mid-epoch, returns the remaining batches of that epoch instead.
      * Only the most recently returned iterator advances {@link #state()}.
+     *
+     * @throws IllegalStateException if {@code Integer.MAX_VALUE} epochs have been started (the loader
+     *     is left unchanged, so its {@link #state()} can still be saved)
      */
     @Override
     public Iterator<Batch> iterator() {
+        if (!resumePending && epoch == Integer.MAX_VALUE) {
+            throw new IllegalStateException("DataLoader: epoch count overflows: " + epoch + " epochs started");
+        }
         int start = 0;
         if (resumePending) {
             resumePending = false;

@@ -1,6 +1,7 @@
 package dev.grad4j.data;
 
 import dev.grad4j.tensor.NDArray;
+import dev.grad4j.tensor.Shape;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -122,7 +123,6 @@ public final class IdxReader {
                     + hex(magic) + ": " + file);
         }
         int[] dims = new int[magic & 0xFF];
-        long total = 1;
         for (int i = 0; i < dims.length; i++) {
             if (!readWord(in, word)) {
                 throw new IllegalArgumentException(op + ": truncated header: " + i + " of " + dims.length
@@ -132,14 +132,19 @@ public final class IdxReader {
             if (dims[i] < 0) {
                 throw new IllegalArgumentException(op + ": negative dimension " + dims[i] + " in header: " + file);
             }
-            total *= dims[i];
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException(op + ": declared size too large: dimensions "
-                        + Arrays.toString(Arrays.copyOf(dims, i + 1)) + " exceed " + (Integer.MAX_VALUE - 8)
-                        + " bytes: " + file);
-            }
         }
-        int size = (int) total;
+        // Both the whole file and one example (dims after the first, e.g. rows * cols) must fit an
+        // array, also when the count is 0 (a file of 0 images of 65536 x 65536 pixels is refused).
+        int size;
+        try {
+            if (dims.length > 1) {
+                Shape.size(op, Arrays.copyOfRange(dims, 1, dims.length));
+            }
+            size = Shape.size(op, dims);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": declared size too large: dimensions "
+                    + Arrays.toString(dims) + " exceed " + Shape.MAX_SIZE + " elements: " + file, e);
+        }
         byte[] data = rawSize >= 0
                 ? readRaw(op, file, in, size, rawSize - 4L * (dims.length + 1))
                 : readGrowing(op, file, in, size);

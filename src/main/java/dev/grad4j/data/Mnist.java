@@ -57,7 +57,7 @@ public record Mnist(TensorDataset train, TensorDataset test) {
             throw new IllegalArgumentException("Mnist.load: image and label counts differ: " + imagesFile + " has "
                     + dims[0] + " images but " + labelsFile + " has " + labels.length + " labels");
         }
-        Shape shape = Shape.of(dims[0], dims[1] * dims[2]);
+        Shape shape = Shape.of("Mnist.load", dims[0], Shape.size("Mnist.load", dims[1], dims[2]));
         return new TensorDataset(IdxReader.toUnitFloats(images.data()), shape, labels);
     }
 

@@ -20,10 +20,13 @@ final class Json {
     static final int MAX_DEPTH = 64;
 
     private final String text;
+    private final long maxValues;
+    private long values;
     private int pos;
 
-    private Json(String text) {
+    private Json(String text, long maxValues) {
         this.text = text;
+        this.maxValues = maxValues;
     }
 
     /**
@@ -32,7 +35,18 @@ final class Json {
      * @throws IllegalArgumentException with the offset of the problem if {@code text} is not valid JSON
      */
     static Object parse(String text) {
-        Json p = new Json(text);
+        return parse(text, Long.MAX_VALUE);
+    }
+
+    /**
+     * Parses like {@link #parse(String)}, but fails as soon as more than {@code maxValues} values
+     * (object keys included) have been read, so that the memory a document costs is bounded by the
+     * caller, not by the document.
+     *
+     * @throws IllegalArgumentException if {@code text} is not valid JSON or holds too many values
+     */
+    static Object parse(String text, long maxValues) {
+        Json p = new Json(text, maxValues);
         p.skipWhitespace();
         Object value = p.value(0);
         p.skipWhitespace();
@@ -40,6 +54,20 @@ final class Json {
             throw p.error("unexpected content after the value");
         }
         return value;
+    }
+
+    /** Returns {@code s} quoted with every non-ASCII character as a {@code \\uXXXX} escape, for messages. */
+    static String quoteAscii(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append(s.length() > 200 ? "...\"" : "\"").toString();
     }
 
     /** Appends {@code s} as a JSON string literal, escaping quotes, backslashes and control characters. */
@@ -67,7 +95,14 @@ final class Json {
         out.append('"');
     }
 
+    private void count() {
+        if (++values > maxValues) {
+            throw error("more than " + maxValues + " values");
+        }
+    }
+
     private Object value(int depth) {
+        count();
         if (pos >= text.length()) {
             throw error("unexpected end of input");
         }
@@ -111,6 +146,7 @@ final class Json {
                 throw error("expected a string key");
             }
             int keyAt = pos;
+            count();
             String key = string();
             if (map.containsKey(key)) {
                 pos = keyAt;

@@ -42,6 +42,19 @@ public final class SafeTensors {
     /** Largest header accepted when loading, in bytes (100 MB, the limit of the reference implementation). */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
+    /**
+     * Most tensors a file may declare (loading and saving). With {@link #MAX_HEADER_VALUES} it bounds
+     * the memory and time a header costs: a header within the limits is parsed in well under a
+     * second into at most a few hundred bytes per declared tensor.
+     */
+    public static final int MAX_TENSORS = 100_000;
+
+    /**
+     * Most JSON values (keys, strings, numbers, arrays, objects) a header may hold: about 20 per
+     * tensor at {@link #MAX_TENSORS}. The parse stops as soon as it is exceeded.
+     */
+    public static final long MAX_HEADER_VALUES = 2_000_000L;
+
     /** Floats moved per read or write call. */
     static final int CHUNK_FLOATS = 1 << 16;
 
@@ -63,8 +76,13 @@ public final class SafeTensors {
      * readers never see a half-written file. Entries that a {@link StateDict} marks as integers are
      * written as {@code I64}, the rest as {@code F32}.
      *
-     * @throws IllegalArgumentException if a name or value is null, a tensor is named {@code __metadata__}
-     *     or an integer entry holds a value that is not an integer
+     * <p>Whatever {@link #load} would reject is refused before anything is written: a header over
+     * {@link #MAX_HEADER_BYTES}, {@link #MAX_TENSORS} or {@link #MAX_HEADER_VALUES}, and names or
+     * metadata that are not valid Unicode (an unpaired surrogate).
+     *
+     * @throws IllegalArgumentException if a name or value is null, a tensor is named {@code __metadata__},
+     *     an integer entry holds a value that is not an integer, a string is not valid Unicode, the header
+     *     is over a limit, or {@code file} has no parent directory (the filesystem root)
      * @throws UncheckedIOException if the file cannot be written
      */
     public static void save(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
@@ -80,30 +98,67 @@ public final class SafeTensors {
      * @throws UncheckedIOException if the file cannot be read
      */
     public static StateDict load(Path file) {
-        Objects.requireNonNull(file, "SafeTensors.load: file is null");
+        return read("SafeTensors.load", file).tensors();
+    }
+
+    /**
+     * The tensors and metadata of one file, read through one open of the file, so that both come
+     * from the same version of it even while another thread or process replaces it.
+     *
+     * @param tensors the tensors in header order, I64 entries marked as integers
+     * @param metadata the {@code __metadata__} strings (empty if there are none)
+     */
+    public record Contents(StateDict tensors, Map<String, String> metadata) {
+
+        /**
+         * Keeps the two maps (not copied).
+         *
+         * @throws NullPointerException if either is null
+         */
+        public Contents {
+            Objects.requireNonNull(tensors, "SafeTensors.Contents: tensors is null");
+            Objects.requireNonNull(metadata, "SafeTensors.Contents: metadata is null");
+        }
+    }
+
+    /**
+     * Reads the tensors and the metadata of {@code file} from one snapshot of it (one open; a file
+     * replaced by an atomic move meanwhile is read as the old or the new version, never a mix).
+     *
+     * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 and I64
+     *     tensors, or an I64 value's magnitude exceeds 2^24
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Contents read(Path file) {
+        return read("SafeTensors.read", file);
+    }
+
+    private static Contents read(String op, Path file) {
+        Objects.requireNonNull(file, op + ": file is null");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            SafeTensorsHeader header = SafeTensorsHeader.read("SafeTensors.load", file, ch);
+            SafeTensorsHeader header = SafeTensorsHeader.read(op, file, ch);
             StateDict out = new StateDict();
             ByteBuffer buffer = ByteBuffer.allocate(8 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
             for (SafeTensorsHeader.Entry e : header.entries()) {
                 float[] data = new float[e.elements()];
                 if (e.int64()) {
-                    readLongs(file, e.name(), ch, header.dataStart() + e.begin(), data, buffer);
+                    readLongs(op, file, e.name(), ch, header.dataStart() + e.begin(), data, buffer);
                     out.putInteger(e.name(), NDArray.wrap(data, e.dims()));
                 } else {
-                    readFloats(file, ch, header.dataStart() + e.begin(), data, buffer);
+                    readFloats(op, file, ch, header.dataStart() + e.begin(), data, buffer);
                     out.put(e.name(), NDArray.wrap(data, e.dims()));
                 }
             }
-            return out;
+            return new Contents(out, new LinkedHashMap<>(header.metadata()));
         } catch (IOException e) {
-            throw new UncheckedIOException("SafeTensors.load: cannot read " + file, e);
+            throw new UncheckedIOException(op + ": cannot read " + file, e);
         }
     }
 
     /**
      * Reads only the {@code __metadata__} strings of {@code file} (empty if there are none), after
-     * validating the whole header.
+     * validating the whole header. To read metadata and tensors of the same version of a file that
+     * may be replaced meanwhile, use {@link #read(Path)}.
      *
      * @throws IllegalArgumentException if the file is not a well-formed safetensors file of F32 and I64 tensors
      * @throws UncheckedIOException if the file cannot be read
@@ -118,28 +173,28 @@ public final class SafeTensors {
     }
 
     /** Reads {@code dst.length} little-endian floats starting at byte {@code position}. */
-    private static void readFloats(Path file, FileChannel ch, long position, float[] dst, ByteBuffer buffer)
-            throws IOException {
+    private static void readFloats(String op, Path file, FileChannel ch, long position, float[] dst,
+                                   ByteBuffer buffer) throws IOException {
         long pos = position;
         for (int done = 0; done < dst.length; ) {
             int n = Math.min(CHUNK_FLOATS, dst.length - done);
-            pos = fill(file, ch, pos, buffer, 4 * n);
+            pos = fill(op, file, ch, pos, buffer, 4 * n);
             buffer.asFloatBuffer().get(dst, done, n);
             done += n;
         }
     }
 
     /** Reads {@code dst.length} little-endian int64 values into floats, each checked to be exact. */
-    private static void readLongs(Path file, String name, FileChannel ch, long position, float[] dst,
+    private static void readLongs(String op, Path file, String name, FileChannel ch, long position, float[] dst,
                                   ByteBuffer buffer) throws IOException {
         long pos = position;
         for (int done = 0; done < dst.length; ) {
             int n = Math.min(CHUNK_FLOATS, dst.length - done);
-            pos = fill(file, ch, pos, buffer, 8 * n);
+            pos = fill(op, file, ch, pos, buffer, 8 * n);
             for (int i = 0; i < n; i++) {
                 long v = buffer.getLong();
                 if (Math.abs(v) > StateDict.MAX_EXACT_INTEGER) {
-                    throw new IllegalArgumentException("SafeTensors.load: tensor '" + name + "' holds the I64 value "
+                    throw new IllegalArgumentException(op + ": tensor '" + name + "' holds the I64 value "
                             + v + " at element " + (done + i) + ", beyond 2^24 where float32 is exact: " + file);
                 }
                 dst[done + i] = v;
@@ -149,12 +204,12 @@ public final class SafeTensors {
     }
 
     /** Reads exactly {@code bytes} bytes at {@code pos} into {@code buffer}, flipped for reading; returns the next position. */
-    private static long fill(Path file, FileChannel ch, long pos, ByteBuffer buffer, int bytes) throws IOException {
+    private static long fill(String op, Path file, FileChannel ch, long pos, ByteBuffer buffer, int bytes) throws IOException {
         buffer.clear().limit(bytes);
         while (buffer.hasRemaining()) {
             int r = ch.read(buffer, pos);
             if (r < 0) {
-                throw new IllegalArgumentException("SafeTensors.load: truncated: file ended at byte " + pos
+                throw new IllegalArgumentException(op + ": truncated: file ended at byte " + pos
                         + " while reading tensor data: " + file);
             }
             pos += r;

@@ -1,5 +1,6 @@
 package dev.grad4j.io;
 
+import dev.grad4j.tensor.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,13 +62,25 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
         ByteBuffer bytes = ByteBuffer.allocate((int) n);
         readFully(op, file, ch, bytes, 8);
         bytes.flip();
+        return parse(op, file, bytes, fileSize - 8 - n);
+    }
+
+    /**
+     * Decodes and validates header bytes (without the length prefix) for a data section of
+     * {@code dataLength} bytes. The writer runs the same check on the header it is about to write,
+     * so every file grad4j writes is a file it reads.
+     *
+     * @throws IllegalArgumentException if the header is malformed, over a limit or inconsistent with {@code dataLength}
+     */
+    static SafeTensorsHeader parse(String op, Path file, ByteBuffer bytes, long dataLength) {
+        long n = bytes.remaining();
         Object json;
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes);
-            json = Json.parse(chars.toString());
+            json = Json.parse(chars.toString(), SafeTensors.MAX_HEADER_VALUES);
         } catch (CharacterCodingException e) {
             throw fail(op, file, "header is not valid UTF-8");
         } catch (IllegalArgumentException e) {
@@ -76,10 +89,15 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
         if (!(json instanceof Map)) {
             throw fail(op, file, "header is not a JSON object");
         }
-        long dataLength = fileSize - 8 - n;
+        Map<?, ?> top = (Map<?, ?>) json;
+        int tensors = top.size() - (top.containsKey("__metadata__") ? 1 : 0);
+        if (tensors > SafeTensors.MAX_TENSORS) {
+            throw fail(op, file, "header declares " + tensors + " tensors, more than the limit of "
+                    + SafeTensors.MAX_TENSORS);
+        }
         Map<String, String> metadata = Map.of();
-        List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) json).entrySet()) {
+        List<Entry> entries = new ArrayList<>(tensors);
+        for (Map.Entry<?, ?> e : top.entrySet()) {
             String name = (String) e.getKey();
             if (name.equals("__metadata__")) {
                 metadata = metadata(op, file, e.getValue());
@@ -120,13 +138,12 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Entry> entries, long
         boolean int64 = dtype.equals("I64");
         int width = int64 ? 8 : 4;
         int[] dims = dims(op, file, name, info.get("shape"));
-        long elements = 1;
-        for (int d : dims) {
-            elements *= d;
-            if (elements > Integer.MAX_VALUE) {
-                throw fail(op, file, "tensor '" + name + "' shape " + Arrays.toString(dims)
-                        + " has more than " + Integer.MAX_VALUE + " elements");
-            }
+        long elements;
+        try {
+            elements = Shape.size(op, dims);
+        } catch (IllegalArgumentException e) {
+            throw fail(op, file, "tensor '" + name + "' shape " + Arrays.toString(dims)
+                    + " has more than " + Shape.MAX_SIZE + " elements");
         }
         Object offsets = info.get("data_offsets");
         if (!(offsets instanceof List) || ((List<?>) offsets).size() != 2

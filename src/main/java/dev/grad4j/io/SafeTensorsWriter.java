@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,7 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Writes safetensors files atomically through a temporary file in the target's directory. */
+/**
+ * Writes safetensors files atomically through a temporary file {@code .NAME.PID.N.tmp} in the
+ * target's directory; a successful save also removes such files left by dead processes.
+ */
 final class SafeTensorsWriter {
 
     private static final String OP = "SafeTensors.save";
@@ -31,8 +35,34 @@ final class SafeTensorsWriter {
         Objects.requireNonNull(file, OP + ": file is null");
         Objects.requireNonNull(tensors, OP + ": tensors is null");
         Objects.requireNonNull(metadata, OP + ": metadata is null");
-        byte[] header = header(tensors, metadata);
         Path target = file.toAbsolutePath();
+        if (target.getParent() == null || target.getFileName() == null) {
+            throw new IllegalArgumentException(OP + ": path has no parent directory to write into: " + file);
+        }
+        if (tensors.size() > SafeTensors.MAX_TENSORS) {
+            throw new IllegalArgumentException(OP + ": header declares " + tensors.size()
+                    + " tensors, more than the limit of " + SafeTensors.MAX_TENSORS + " that load accepts: " + file);
+        }
+        long chars = 0; // a lower bound of the header's UTF-8 length, to refuse a huge header before building it
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            chars += (e.getKey() == null ? 0 : e.getKey().length()) + (e.getValue() == null ? 0 : e.getValue().length());
+        }
+        for (String name : tensors.keySet()) {
+            chars += name == null ? 0 : name.length();
+        }
+        if (chars > SafeTensors.MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException(OP + ": header of more than " + chars + " bytes exceeds the limit of "
+                    + SafeTensors.MAX_HEADER_BYTES + " bytes that load accepts (" + tensors.size() + " tensors): "
+                    + file);
+        }
+        byte[] header = header(tensors, metadata);
+        if (header.length > SafeTensors.MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException(OP + ": header of " + header.length + " bytes exceeds the limit of "
+                    + SafeTensors.MAX_HEADER_BYTES + " bytes that load accepts (" + tensors.size() + " tensors): "
+                    + file);
+        }
+        // The reader's own check: a file grad4j writes is a file grad4j reads.
+        SafeTensorsHeader.parse(OP, file, ByteBuffer.wrap(header), dataLength(tensors));
         Path temp = null;
         try {
             temp = createTemp(target);
@@ -50,6 +80,7 @@ final class SafeTensorsWriter {
                 ch.force(true);
             }
             move(temp, target);
+            removeStaleTemps(target);
         } catch (IOException e) {
             throw new UncheckedIOException(OP + ": cannot write " + file, e);
         } finally {
@@ -71,6 +102,8 @@ final class SafeTensorsWriter {
                     json.append(',');
                 }
                 first = false;
+                requireUnicode("metadata key", e.getKey());
+                requireUnicode("metadata value of \"" + e.getKey() + "\"", e.getValue());
                 Json.quote(json, e.getKey());
                 json.append(':');
                 Json.quote(json, e.getValue());
@@ -88,6 +121,7 @@ final class SafeTensorsWriter {
             if (name.equals("__metadata__")) {
                 throw new IllegalArgumentException(OP + ": tensor name __metadata__ is reserved");
             }
+            requireUnicode("tensor name", name);
             if (!first) {
                 json.append(',');
             }
@@ -117,6 +151,29 @@ final class SafeTensorsWriter {
         return out;
     }
 
+    /** The bytes of the data section: the sum of the tensors' sizes. */
+    private static long dataLength(Map<String, NDArray> tensors) {
+        long n = 0;
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            n += (isInteger(tensors, e.getKey()) ? 8L : 4L) * e.getValue().size();
+        }
+        return n;
+    }
+
+    /** Refuses a string UTF-8 cannot encode (an unpaired surrogate), which would be written as '?'. */
+    private static void requireUnicode(String what, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(OP + ": " + what + " holds an unpaired surrogate U+"
+                        + String.format("%04X", (int) c) + " at index " + i + ", which UTF-8 cannot encode: "
+                        + Json.quoteAscii(s));
+            }
+        }
+    }
+
     /** Creates an empty, uniquely named hidden file beside {@code target}. */
     private static Path createTemp(Path target) throws IOException {
         Path dir = target.getParent();
@@ -129,6 +186,47 @@ final class SafeTensorsWriter {
                 // another writer holds this name; try the next one
             }
         }
+    }
+
+    /**
+     * Deletes the temporary files of earlier saves to {@code target} whose process no longer runs
+     * (killed mid-save, e.g. by SIGKILL): {@code .NAME.PID.N.tmp} beside the target. Files of live
+     * processes, including this one, are left alone; failures are ignored (another saver may delete
+     * the same file first).
+     */
+    static void removeStaleTemps(Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(target.getParent())) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.endsWith(".tmp")) {
+                    continue;
+                }
+                String[] parts = name.substring(prefix.length(), name.length() - ".tmp".length()).split("\\.", -1);
+                if (parts.length != 2 || !isDigits(parts[0]) || !isDigits(parts[1]) || parts[0].length() > 18) {
+                    continue;
+                }
+                long pid = Long.parseLong(parts[0]);
+                if (pid != self && ProcessHandle.of(pid).isEmpty()) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // cleaning up is best effort; the save itself has succeeded
+        }
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void move(Path temp, Path target) throws IOException {

@@ -47,7 +47,7 @@ public final class Embedding extends AbstractModule {
         this.num = num;
         this.dim = dim;
         this.paddingIdx = paddingIdx == null ? null : paddingIdx < 0 ? paddingIdx + num : paddingIdx;
-        float[] w = new float[num * dim];
+        float[] w = new float[dev.grad4j.tensor.Shape.size("Embedding", num, dim)];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextGaussian();
         }

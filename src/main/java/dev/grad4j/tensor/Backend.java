@@ -466,6 +466,9 @@ public interface Backend {
      * One SGD update of {@code param} in place (torch.optim.SGD): {@code d = g + wd*p}; with momentum
      * {@code buf = first ? d : momentum*buf + (1-dampening)*d} and {@code d = nesterov ? d + momentum*buf : buf};
      * then {@code p -= lr*d}. {@code buffer} (updated in place) is ignored when momentum is 0.
+     *
+     * @throws IllegalArgumentException if a shape differs, or lr, momentum, dampening or weight decay
+     *     is negative or not finite (checked before anything is written)
      */
     void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first,
                  float lr, float momentum, float dampening, boolean nesterov, float weightDecay);
@@ -475,6 +478,10 @@ public interface Backend {
      * With {@code decoupled} the weight decay is AdamW's {@code p *= 1 - lr*wd}, otherwise Adam's
      * {@code g += wd*p}. {@code m}, {@code v} and, for AMSGrad, {@code vMax} (else {@code null})
      * are updated in place.
+     *
+     * @throws IllegalArgumentException if a shape differs, {@code t < 1}, lr or weight decay is negative
+     *     or not finite, beta1 or beta2 is outside {@code [0, 1)}, or eps is not finite and {@code > 0}
+     *     (checked before anything is written)
      */
     void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t,
                   float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled);

@@ -534,9 +534,10 @@ public final class CpuBackend implements Backend {
         int[] oni = indexGeometry("indexSelect", s, dim, index);
         int[] outDims = s.toArray();
         outDims[oni[3]] = index.size();
-        float[] r = new float[oni[0] * index.size() * oni[2]];
+        Shape outShape = Shape.of("indexSelect", outDims);
+        float[] r = new float[outShape.size()];
         IndexKernels.indexSelect(x.data, oni[0], oni[1], oni[2], index.data, r);
-        return new NDArray(r, Shape.of(outDims));
+        return new NDArray(r, outShape);
     }
 
     @Override
@@ -905,7 +906,8 @@ public final class CpuBackend implements Backend {
         dims[dims.length - 1] = ow;
         int h = s.dim(-2);
         int w = s.dim(-1);
-        return new PoolGeometry(s.size() / (h * w), h, w, oh, ow, dims);
+        // The product of the leading dims (not size / (h * w): h * w may be 0 or above an int).
+        return new PoolGeometry(Shape.size("pool", Arrays.copyOf(dims, dims.length - 2)), h, w, oh, ow, dims);
     }
 
     /** The number of planes per thread part so that each part holds about {@link #POOL_GRAIN} elements. */
@@ -924,7 +926,7 @@ public final class CpuBackend implements Backend {
     public MaxPoolResult maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding) {
         Objects.requireNonNull(x, "maxPool2d: x is null");
         PoolGeometry g = poolGeometry("maxPool2d", x.shape(), kernel, stride, padding);
-        int outSize = g.planes() * g.oh() * g.ow();
+        int outSize = Shape.size("maxPool2d", g.planes(), g.oh(), g.ow());
         float[] y = new float[outSize];
         int[] idx = new int[outSize];
         float[] xd = x.data;
@@ -976,7 +978,7 @@ public final class CpuBackend implements Backend {
     public NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Objects.requireNonNull(x, "avgPool2d: x is null");
         PoolGeometry g = poolGeometry("avgPool2d", x.shape(), kernel, stride, padding);
-        float[] y = new float[g.planes() * g.oh() * g.ow()];
+        float[] y = new float[Shape.size("avgPool2d", g.planes(), g.oh(), g.ow())];
         float[] xd = x.data;
         int kh = kernel[0];
         int kw = kernel[1];
@@ -1018,7 +1020,7 @@ public final class CpuBackend implements Backend {
                     + outW + "] for input " + x.shape());
         }
         PoolGeometry g = geometry(x.shape(), outH, outW);
-        float[] y = new float[g.planes() * outH * outW];
+        float[] y = new float[Shape.size("adaptiveAvgPool2d", g.planes(), outH, outW)];
         float[] xd = x.data;
         KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()),
                 (from, to) -> PoolKernels.adaptiveAvgPool(xd, y, from, to, g.h(), g.w(), outH, outW));
@@ -1257,14 +1259,15 @@ public final class CpuBackend implements Backend {
         int rows = in == 0 ? sizeWithoutLast(sx) : x.size() / in;
         int[] dims = sx.toArray();
         dims[dims.length - 1] = out;
-        float[] c = new float[rows * out];
+        Shape outShape = Shape.of("linear", dims);
+        float[] c = new float[outShape.size()];
         if (bias != null) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(bias.data, 0, c, r * out, out);
             }
         }
         Gemm.gemm(false, true, rows, out, in, x.data, 0, weight.data, 0, c, 0, true);
-        return new NDArray(c, Shape.of(dims));
+        return new NDArray(c, outShape);
     }
 
     private static int sizeWithoutLast(Shape s) {
@@ -1449,10 +1452,10 @@ public final class CpuBackend implements Backend {
     public void sgdStep(NDArray param, NDArray grad, NDArray buffer, boolean first, float lr, float momentum,
                         float dampening, boolean nesterov, float weightDecay) {
         requireNonNull("sgd", param, grad);
-        requireFinite("sgd", "lr", lr);
-        requireFinite("sgd", "momentum", momentum);
-        requireFinite("sgd", "dampening", dampening);
-        requireFinite("sgd", "weight decay", weightDecay);
+        requireNonNegative("sgd", "lr", lr);
+        requireNonNegative("sgd", "momentum", momentum);
+        requireNonNegative("sgd", "dampening", dampening);
+        requireNonNegative("sgd", "weight decay", weightDecay);
         requireSameShape("sgd", param, grad);
         if (momentum != 0f) {
             Objects.requireNonNull(buffer, "sgd: momentum buffer is null");
@@ -1466,11 +1469,14 @@ public final class CpuBackend implements Backend {
     public void adamStep(NDArray param, NDArray grad, NDArray m, NDArray v, NDArray vMax, int t, float lr,
                          float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         requireNonNull("adam", param, grad, m, v); // vMax is null without AMSGrad
-        requireFinite("adam", "lr", lr);
-        requireFinite("adam", "beta1", beta1);
-        requireFinite("adam", "beta2", beta2);
-        requireFinite("adam", "eps", eps);
-        requireFinite("adam", "weight decay", weightDecay);
+        requireNonNegative("adam", "lr", lr);
+        requireUnitInterval("adam", "beta1", beta1);
+        requireUnitInterval("adam", "beta2", beta2);
+        if (!(eps > 0f) || Float.isInfinite(eps)) {
+            // eps = 0 divides 0 by 0 wherever a gradient and its moments are 0.
+            throw new IllegalArgumentException("adam: eps must be finite and > 0, got " + eps);
+        }
+        requireNonNegative("adam", "weight decay", weightDecay);
         requireSameShape("adam", param, grad);
         requireSameShape("adam", param, m);
         requireSameShape("adam", param, v);
@@ -1731,9 +1737,10 @@ public final class CpuBackend implements Backend {
         int d = ws.at(1);
         int[] dims = Arrays.copyOf(ids.shape().toArray(), ids.shape().rank() + 1);
         dims[dims.length - 1] = d;
-        float[] out = new float[ids.size() * d];
+        Shape outShape = Shape.of(op, dims);
+        float[] out = new float[outShape.size()];
         EmbeddingKernels.lookup(weight.data, ids.data, out, d);
-        return new NDArray(out, Shape.of(dims));
+        return new NDArray(out, outShape);
     }
 
     private static void requireIds(String op, IntArray ids, Shape ws) {
@@ -1928,6 +1935,19 @@ public final class CpuBackend implements Backend {
             if (arrays[i] == null) {
                 throw new NullPointerException(op + ": array argument " + (i + 1) + " of " + arrays.length + " is null");
             }
+        }
+    }
+
+    /** Range checks of optimizer hyperparameters: the same rules as the optimizers' configs. */
+    private static void requireNonNegative(String op, String what, float v) {
+        if (!(v >= 0f) || Float.isInfinite(v)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be finite and >= 0, got " + v);
+        }
+    }
+
+    private static void requireUnitInterval(String op, String what, float v) {
+        if (!(v >= 0f && v < 1f)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be in [0, 1), got " + v);
         }
     }
 

@@ -11,41 +11,84 @@ import java.util.Arrays;
  */
 public final class Shape {
 
+    /**
+     * The largest element count a shape may have: the largest array length every JVM allocates
+     * ({@code Integer.MAX_VALUE - 8}), so that an array of any valid shape can be created.
+     */
+    public static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
     private static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
     private final int size;
 
-    private Shape(int[] dims) {
+    private Shape(String op, int[] dims) {
         this.dims = dims;
+        this.size = size(op, dims);
+    }
+
+    private Shape(int[] dims) {
+        this("shape", dims);
+    }
+
+    /**
+     * Returns the product of {@code dims}: the one checked place for element counts. Every size
+     * that is a product of dimensions (an output shape, a buffer, a file's declared tensor) goes
+     * through here, so that an overflow is an error naming the op instead of a negative or wrapped
+     * array length.
+     *
+     * @param op the operation named in the error message
+     * @param dims the dimensions, each non-negative
+     * @return the element count, at most {@link #MAX_SIZE}
+     * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@link #MAX_SIZE}
+     */
+    public static int size(String op, int... dims) {
         long n = 1;
         for (int d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException(op + ": negative dimension: " + Arrays.toString(dims));
+            }
             n *= d;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("shape: too many elements: " + Arrays.toString(dims));
+            if (n > MAX_SIZE) {
+                // Keep multiplying in long (no overflow: each factor < 2^31, and we stop once above MAX_SIZE
+                // unless a later dimension is 0, which we look for first).
+                for (int z : dims) {
+                    if (z == 0) {
+                        return 0;
+                    }
+                }
+                throw new IllegalArgumentException(op + ": too many elements: " + Arrays.toString(dims)
+                        + " (a shape holds at most " + MAX_SIZE + ")");
             }
         }
-        this.size = (int) n;
+        return (int) n;
     }
 
     /**
      * Returns the shape with the given dimensions.
      *
-     * @throws IllegalArgumentException if a dimension is negative or the element count overflows an int
+     * @throws IllegalArgumentException if a dimension is negative or there are more than {@link #MAX_SIZE} elements
      */
     public static Shape of(int... dims) {
+        return of("shape", dims);
+    }
+
+    /**
+     * Like {@link #of(int...)}, naming {@code op} in the error message: for an op's output shape.
+     *
+     * @param op the operation named in the error message
+     * @param dims the dimensions
+     * @return the shape
+     * @throws IllegalArgumentException if a dimension is negative or there are more than {@link #MAX_SIZE} elements
+     */
+    public static Shape of(String op, int... dims) {
         if (dims == null) {
-            throw new NullPointerException("shape: dims is null");
+            throw new NullPointerException(op + ": dims is null");
         }
         if (dims.length == 0) {
             return SCALAR;
         }
-        for (int d : dims) {
-            if (d < 0) {
-                throw new IllegalArgumentException("shape: negative dimension: " + Arrays.toString(dims));
-            }
-        }
-        return new Shape(dims.clone());
+        return new Shape(op, dims.clone());
     }
 
     /** Returns the shape {@code []} of a scalar. */
@@ -136,7 +179,7 @@ public final class Shape {
             }
             out[i] = da == 1 ? db : da;
         }
-        return new Shape(out);
+        return new Shape(op, out);
     }
 
     /** Returns this shape with the dimensions at {@code i} and {@code j} exchanged (already normalised). */

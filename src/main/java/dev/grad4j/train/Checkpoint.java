@@ -102,7 +102,8 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
     }
 
     /**
-     * Reads a checkpoint written by {@link #save}. Only the file's format is checked here; whether it
+     * Reads a checkpoint written by {@link #save}, metadata and tensors from one open of the file (so
+     * from one save, even while another thread or process saves to it). Only the file's format is checked here; whether it
      * fits a model and optimizer is checked by {@link #restoreInto}.
      *
      * @param file a file written by {@link #save}
@@ -113,7 +114,9 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
      */
     public static Checkpoint load(Path file) {
         Objects.requireNonNull(file, "Checkpoint.load: file is null");
-        Map<String, String> meta = SafeTensors.metadata(file);
+        // One open: metadata and tensors come from the same save even while another thread saves.
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Map<String, String> meta = contents.metadata();
         if (!FORMAT.equals(meta.get(KEY_FORMAT))) {
             throw new IllegalArgumentException("Checkpoint.load: not a grad4j checkpoint (metadata format is "
                     + quoted(meta.get(KEY_FORMAT)) + ", expected \"" + FORMAT + "\"): " + file);
@@ -143,7 +146,7 @@ public record Checkpoint(Map<String, NDArray> modelState, Map<String, NDArray> o
         Map<String, NDArray> model = new LinkedHashMap<>();
         Map<String, NDArray> optim = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
-        SafeTensors.load(file).forEach((name, value) -> {
+        contents.tensors().forEach((name, value) -> {
             if (name.startsWith(MODEL)) {
                 model.put(name.substring(MODEL.length()), value);
             } else if (name.startsWith(OPTIM)) {

@@ -35,7 +35,8 @@ public final class Adam extends Optimizer {
      * @param lr learning rate, finite and {@code >= 0}
      * @param beta1 decay of the first moment, in {@code [0, 1)}
      * @param beta2 decay of the second moment, in {@code [0, 1)}
-     * @param eps added to the denominator, finite and {@code >= 0}
+     * @param eps added to the denominator, finite and {@code > 0} (PyTorch admits 0, which gives 0/0 = NaN
+         *     wherever a gradient is 0)
      * @param weightDecay weight decay (L2 for Adam, decoupled for AdamW), finite and {@code >= 0}
      * @param amsgrad use the maximum of past second moments (AMSGrad)
      */
@@ -51,7 +52,7 @@ public final class Adam extends Optimizer {
             Hyper.learningRate(op, lr);
             Hyper.unitInterval(op, "beta1", beta1);
             Hyper.unitInterval(op, "beta2", beta2);
-            Hyper.nonNegative(op, "eps", eps);
+            Hyper.positive(op, "eps", eps);
             Hyper.nonNegative(op, "weight decay", weightDecay);
         }
 

@@ -21,7 +21,9 @@ public final class GradientClipping {
      * {@code norm = sqrt(sum over all gradient elements of g²)} (in double) and, when
      * {@code norm > maxNorm}, multiplies every gradient array IN PLACE by
      * {@code maxNorm / (norm + 1e-6)}. Gradients within the norm, or with a NaN norm, are left
-     * unchanged; an infinite norm sets them to zero.
+     * unchanged. An infinite norm (some element is infinite) gives the factor 0, as in PyTorch: the
+     * finite elements become 0 and the infinite ones NaN ({@code inf * 0}); check the returned norm
+     * with {@link Double#isFinite} before stepping, or use {@code Autograd.detectAnomaly()}.
      *
      * <pre>{@code
      * Gradients grads = loss.backward();

@@ -19,6 +19,14 @@ final class Hyper {
         return v;
     }
 
+    /** A finite value {@code > 0}. */
+    static float positive(String op, String what, float v) {
+        if (!(v > 0f) || Float.isInfinite(v)) {
+            throw new IllegalArgumentException(op + ": " + what + " must be finite and > 0: " + v);
+        }
+        return v;
+    }
+
     /** A value in {@code [0, 1)}, such as an Adam beta. */
     static float unitInterval(String op, String what, float v) {
         if (!(v >= 0f && v < 1f)) {

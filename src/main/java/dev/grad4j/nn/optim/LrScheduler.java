@@ -30,18 +30,32 @@ public abstract class LrScheduler {
     private final float baseLr;
     private int epoch;
 
-    /** Schedules {@code optimizer}'s learning rate by {@code formula} and applies epoch 0. */
+    /**
+     * Schedules {@code optimizer}'s learning rate by {@code formula} and applies epoch 0.
+     *
+     * @throws IllegalArgumentException if the schedule's epoch-0 rate is negative or not finite
+     */
     protected LrScheduler(Optimizer optimizer, Formula formula) {
         this.optimizer = Objects.requireNonNull(optimizer, "LrScheduler: optimizer is null");
         this.formula = Objects.requireNonNull(formula, "LrScheduler: formula is null");
         this.baseLr = optimizer.learningRate();
-        apply();
+        optimizer.setLearningRate(checkedRate(0));
     }
 
-    /** Advances one epoch and sets the optimizer's learning rate to the schedule's value. */
+    /**
+     * Advances one epoch and sets the optimizer's learning rate to the schedule's value. The new
+     * rate is computed and checked first: if it is invalid, neither the epoch nor the rate changes.
+     *
+     * @throws IllegalArgumentException naming the schedule if the next rate is negative or not finite,
+     *     or the epoch count would overflow
+     */
     public final void step() {
+        if (epoch == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name() + ".step: epoch count overflows: " + epoch);
+        }
+        float next = checkedRate(epoch + 1);
+        optimizer.setLearningRate(next);
         epoch++;
-        apply();
     }
 
     /** The number of {@link #step()} calls so far. */
@@ -54,12 +68,28 @@ public abstract class LrScheduler {
         return baseLr;
     }
 
-    /** The schedule's learning rate at {@code epoch}, without changing anything. */
+    /**
+     * The schedule's learning rate at {@code epoch}, without changing anything.
+     *
+     * @throws IllegalArgumentException if {@code epoch} is negative
+     */
     public final float learningRateAt(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException(name() + ".learningRateAt: epoch must be >= 0: " + epoch);
+        }
         return (float) formula.learningRate(baseLr, epoch);
     }
 
-    private void apply() {
-        optimizer.setLearningRate(learningRateAt(epoch));
+    private float checkedRate(int epoch) {
+        float lr = learningRateAt(epoch);
+        if (!(lr >= 0f) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException(name() + ": learning rate at epoch " + epoch
+                    + " must be finite and >= 0: " + lr + " (base " + baseLr + ")");
+        }
+        return lr;
+    }
+
+    private String name() {
+        return getClass().getSimpleName();
     }
 }

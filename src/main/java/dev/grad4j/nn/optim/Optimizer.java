@@ -161,6 +161,10 @@ public abstract class Optimizer {
         Map<Integer, Map<String, NDArray>> byParameter = new TreeMap<>();
         for (Map.Entry<String, NDArray> e : state.entrySet()) {
             String key = e.getKey();
+            if (key == null) {
+                problems.add("unexpected null key");
+                continue;
+            }
             if (LR.equals(key)) {
                 continue;
             }

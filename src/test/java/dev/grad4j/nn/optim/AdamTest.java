@@ -97,7 +97,7 @@ class AdamTest {
                 Arguments.of(Adam.Config.builder().betas(-0.1f, 0.999f), "beta1 must be in [0, 1): -0.1"),
                 Arguments.of(Adam.Config.builder().betas(0.9f, 1.5f), "beta2 must be in [0, 1): 1.5"),
                 Arguments.of(Adam.Config.builder().betas(0.9f, Float.NaN), "beta2 must be in [0, 1): NaN"),
-                Arguments.of(Adam.Config.builder().eps(-1e-8f), "eps must be finite and >= 0: -1.0E-8"),
+                Arguments.of(Adam.Config.builder().eps(-1e-8f), "eps must be finite and > 0: -1.0E-8"),
                 Arguments.of(Adam.Config.builder().weightDecay(-0.1f), "weight decay must be finite and >= 0: -0.1"));
     }
 

@@ -25,6 +25,7 @@ public final class Examples {
         PROGRAMS.put("xor", Xor::main);
         PROGRAMS.put("mnist", MnistMlp::main);
         PROGRAMS.put("mnist-cnn", MnistCnn::main);
+        PROGRAMS.put("char-gpt", CharGpt::main);
         PROGRAMS.put("jmh", dev.grad4j.bench.JmhMain::main);
     }
 

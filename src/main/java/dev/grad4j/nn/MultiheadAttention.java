@@ -1,5 +1,6 @@
 package dev.grad4j.nn;
 
+import dev.grad4j.autograd.Autograd;
 import dev.grad4j.autograd.Tensor;
 import dev.grad4j.tensor.Backend;
 import dev.grad4j.tensor.IntArray;
@@ -115,6 +116,43 @@ public final class MultiheadAttention extends AbstractModule {
         }
         Tensor a = Tensor.scaledDotProductAttention(q, k, v, maskedOut, causal, null); // [B, H, T, hd]
         return outProj.forward(a.permute(0, 2, 1, 3).reshape(b, t, embedDim));
+    }
+
+    /**
+     * Incremental causal self-attention for inference: projects the next positions
+     * {@code x [B, Tn, E]}, appends their keys and values to layer {@code layer} of {@code cache}
+     * and attends each new query to every cached position up to its own (causal within the new
+     * chunk). Equals the rows of {@code forward(all, all, all, null, true)} for the new positions.
+     * No graph is recorded: call it under {@link dev.grad4j.autograd.Autograd#noGrad()}.
+     *
+     * @param x the new positions {@code [B, Tn, E]}
+     * @param cache the keys and values of the earlier positions
+     * @param layer which of the cache's layers this attention uses
+     * @return the attended values {@code [B, Tn, E]}
+     * @throws IllegalStateException if the graph is being recorded
+     * @throws IllegalArgumentException if {@code x} is not {@code [B, Tn, E]}, the cache has another
+     *     batch size or head layout, or it has no room for {@code Tn} more positions
+     */
+    public Tensor forward(Tensor x, KVCache cache, int layer) {
+        Objects.requireNonNull(x, "MultiheadAttention: x is null");
+        Objects.requireNonNull(cache, "MultiheadAttention: cache is null");
+        if (Autograd.isRecording()) {
+            throw new IllegalStateException("MultiheadAttention: the cached forward is for inference;"
+                    + " call it under Autograd.noGrad()");
+        }
+        requireInput("x", x);
+        NDArray keys = cache.keys(layer);
+        if (keys.shape().dim(1) != numHeads || keys.shape().dim(3) != embedDim / numHeads
+                || keys.shape().dim(0) != x.shape().dim(0)) {
+            throw new IllegalArgumentException("MultiheadAttention: cache " + keys.shape() + " does not fit x "
+                    + x.shape() + " with " + numHeads + " heads");
+        }
+        int tn = x.shape().dim(1);
+        NDArray qkv = x.linear(inProjWeight, inProjBias).value();
+        NDArray a = Backend.cpu().attentionCached(qkv, keys, cache.values(layer), cache.length(layer),
+                (float) (1.0 / Math.sqrt(embedDim / numHeads)));
+        cache.advance(layer, tn);
+        return outProj.forward(Tensor.constant(a));
     }
 
     /** {@code x W_iᵀ + b_i} with block i (0 = q, 1 = k, 2 = v) of the input projection. */

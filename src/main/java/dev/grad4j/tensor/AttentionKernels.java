@@ -122,4 +122,54 @@ final class AttentionKernels {
             Gemm.gemm(true, false, ss, dm.d(), tt, scratch, 0, q, qo, dk, ko, false);
         }
     }
+
+    /**
+     * Incremental causal attention of batch {@code b}, head {@code hh}: copies the head's new keys
+     * and values from the packed projection {@code x [B, Tn, 3E]} into the caches
+     * {@code [B, H, Tmax, hd]} at {@code [len, len + Tn)}, then writes the attention of each new
+     * query over the cached keys up to its own position into {@code out [B, Tn, E]}.
+     * {@code scores} holds at least {@code len + Tn} doubles.
+     */
+    static void cachedStep(float[] x, float[] kc, float[] vc, float[] out, int b, int hh, int h, int hd, int tn,
+                           int tmax, int len, float scale, double[] scores) {
+        int e = h * hd;
+        int cOff = (b * h + hh) * tmax * hd;
+        for (int i = 0; i < tn; i++) {
+            int src = (b * tn + i) * 3 * e + hh * hd;
+            System.arraycopy(x, src + e, kc, cOff + (len + i) * hd, hd);
+            System.arraycopy(x, src + 2 * e, vc, cOff + (len + i) * hd, hd);
+        }
+        for (int i = 0; i < tn; i++) {
+            int qo = (b * tn + i) * 3 * e + hh * hd;
+            int n = len + i + 1;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < n; s++) {
+                int ko = cOff + s * hd;
+                float dot = 0f;
+                for (int d = 0; d < hd; d++) {
+                    dot += x[qo + d] * kc[ko + d];
+                }
+                float z = dot * scale;
+                scores[s] = z;
+                if (z > max) {
+                    max = z;
+                }
+            }
+            double sum = 0;
+            for (int s = 0; s < n; s++) {
+                double ex = Math.exp(scores[s] - max);
+                scores[s] = ex;
+                sum += ex;
+            }
+            double inv = 1.0 / sum;
+            int oo = (b * tn + i) * e + hh * hd;
+            for (int s = 0; s < n; s++) {
+                float pr = (float) (scores[s] * inv);
+                int vo = cOff + s * hd;
+                for (int d = 0; d < hd; d++) {
+                    out[oo + d] += pr * vc[vo + d];
+                }
+            }
+        }
+    }
 }

@@ -570,6 +570,20 @@ public interface Backend {
     AttentionGradients attentionBackward(NDArray grad, NDArray q, NDArray k, NDArray v, NDArray probs, float scale);
 
     /**
+     * One step of incremental (key/value-cached) causal self-attention, for inference. From the
+     * packed projection {@code qkv [B, Tn, 3E]} (per position: E query, E key, E value features,
+     * each split into H heads of {@code hd = E / H}) it writes the new keys and values into
+     * {@code keys} and {@code values} {@code [B, H, Tmax, hd]} at positions
+     * {@code [length, length + Tn)}, then attends every new query (at absolute position
+     * {@code length + i}) to the cached keys {@code 0 .. length + i} with
+     * {@code softmax(q kᵀ scale) v}. Returns the heads concatenated, {@code [B, Tn, E]}.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit together, {@code length} is
+     *     negative, {@code length + Tn > Tmax}, or {@code scale} is not finite
+     */
+    NDArray attentionCached(NDArray qkv, NDArray keys, NDArray values, int length, float scale);
+
+    /**
      * Embedding lookup: row {@code ids[i]} of {@code weight [V, D]} for every id; shape
      * {@code ids.shape + [D]}.
      *

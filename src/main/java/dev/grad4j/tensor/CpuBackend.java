@@ -1725,6 +1725,43 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public NDArray attentionCached(NDArray qkv, NDArray keys, NDArray values, int length, float scale) {
+        String op = "attentionCached";
+        requireNonNull(op, qkv, keys, values);
+        requireFinite(op, "scale", scale);
+        Shape xs = qkv.shape();
+        Shape cs = keys.shape();
+        if (xs.rank() != 3 || cs.rank() != 4 || !values.shape().equals(cs) || xs.at(0) != cs.at(0)
+                || xs.at(2) != 3 * cs.at(1) * cs.at(3)) {
+            throw new IllegalArgumentException(op + ": qkv must be [B, Tn, 3*H*hd] and keys, values [B, H, Tmax, hd]:"
+                    + " qkv " + xs + ", keys " + cs + ", values " + values.shape());
+        }
+        int tn = xs.at(1);
+        if (length < 0 || length + tn > cs.at(2)) {
+            throw new IllegalArgumentException(op + ": length " + length + " + new positions " + tn
+                    + " exceeds the cache capacity " + cs.at(2) + " (keys " + cs + ")");
+        }
+        int b = xs.at(0);
+        int h = cs.at(1);
+        int hd = cs.at(3);
+        float[] out = new float[b * tn * h * hd];
+        int pairs = b * h;
+        long work = (long) pairs * tn * (length + tn) * hd * 2;
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
+        float[] x = qkv.data;
+        float[] kc = keys.data;
+        float[] vc = values.data;
+        int tmax = cs.at(2);
+        KernelPool.run(parts, part -> {
+            double[] scores = new double[length + tn];
+            for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
+                AttentionKernels.cachedStep(x, kc, vc, out, p / h, p % h, h, hd, tn, tmax, length, scale, scores);
+            }
+        });
+        return new NDArray(out, Shape.of(b, tn, h * hd));
+    }
+
+    @Override
     public NDArray embedding(NDArray weight, IntArray ids) {
         String op = "embedding";
         Objects.requireNonNull(weight, op + ": weight is null");

@@ -68,6 +68,22 @@ final class SequenceOps {
         return Tensor.record("embedding", y, (i, g) -> BACKEND.embeddingBackward(g, ids, v, padRow), weight);
     }
 
+    static Tensor packedSelfAttention(Tensor qkv, int heads, boolean causal) {
+        String op = "packedSelfAttention";
+        Objects.requireNonNull(qkv, op + ": qkv is null");
+        Shape qs = qkv.shape();
+        if (heads <= 0 || qs.rank() != 3 || qs.dim(2) % (3 * heads) != 0) {
+            throw new IllegalArgumentException(op + ": qkv must be [B, T, 3E] with E divisible by heads " + heads
+                    + ", got " + qs);
+        }
+        float s = (float) (1.0 / Math.sqrt(qs.dim(2) / (3 * heads)));
+        NDArray x = qkv.value();
+        Backend.AttentionResult r = BACKEND.attentionPacked(x, heads, causal, s);
+        NDArray probs = r.probs();
+        return Tensor.record(op, r.output(),
+                (i, g) -> BACKEND.attentionPackedBackward(g, x, probs, heads, causal, s), qkv);
+    }
+
     static Tensor attention(Tensor q, Tensor k, Tensor v, IntArray maskedOut, boolean causal, Float scale) {
         String op = "scaledDotProductAttention";
         Objects.requireNonNull(q, op + ": q is null");

@@ -539,6 +539,24 @@ public final class Tensor {
         return SequenceOps.attention(q, k, v, maskedOut, causal, scale);
     }
 
+    /**
+     * Multi-head self-attention straight from a packed projection: {@code qkv [B, T, 3E]} holds
+     * per position the E query, E key and E value features (as {@code x W_inᵀ + b_in} of
+     * {@code nn.MultiheadAttention}), each split into {@code heads} heads; the result is the
+     * heads' {@code softmax(q kᵀ / sqrt(E / heads) [+ causal mask]) v} concatenated,
+     * {@code [B, T, E]}. Equals splitting the heads, {@link #scaledDotProductAttention} and merging
+     * them, without materialising the transposes.
+     *
+     * @param qkv the packed projection {@code [B, T, 3E]}
+     * @param heads the number of heads; must divide E
+     * @param causal whether query t attends only keys {@code s <= t}
+     * @return the attended values {@code [B, T, E]}
+     * @throws IllegalArgumentException if qkv is not {@code [B, T, 3E]} with E divisible by heads
+     */
+    public static Tensor packedSelfAttention(Tensor qkv, int heads, boolean causal) {
+        return SequenceOps.packedSelfAttention(qkv, heads, causal);
+    }
+
     // ---- shape --------------------------------------------------------------------------------
 
     /** Exchanges dimensions {@code dim0} and {@code dim1} (negative counts from the end). */

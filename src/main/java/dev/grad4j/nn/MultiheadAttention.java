@@ -103,6 +103,11 @@ public final class MultiheadAttention extends AbstractModule {
         Tensor q;
         Tensor k;
         Tensor v;
+        if (query == key && key == value && maskedOut == null) {
+            // fused: heads read with strides from the packed projection, no transposes
+            return outProj.forward(Tensor.packedSelfAttention(query.linear(inProjWeight, inProjBias), numHeads,
+                    causal));
+        }
         if (query == key && key == value) {
             // one projection [B, T, 3E] -> [3, B, H, T, hd]
             Tensor qkv = query.linear(inProjWeight, inProjBias).reshape(b, t, 3, numHeads, hd).permute(2, 0, 3, 1, 4);

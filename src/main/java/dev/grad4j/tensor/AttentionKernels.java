@@ -30,11 +30,16 @@ final class AttentionKernels {
      */
     static void forward(Dims dm, int p, float[] q, float[] k, float[] v, float[] out, float[] probs,
                         int[] mask, int maskOff, int maskTStride, int maskSStride, float[] scratch) {
+        forwardAt(dm, q, p * dm.t() * dm.d(), k, p * dm.s() * dm.d(), v, p * dm.s() * dm.dv(), out,
+                p * dm.t() * dm.dv(), probs, p * dm.t() * dm.s(), mask, maskOff, maskTStride, maskSStride, scratch);
+    }
+
+    /** {@link #forward} with explicit offsets of q, k, v, the output and the probabilities. */
+    static void forwardAt(Dims dm, float[] q, int qo, float[] k, int ko, float[] v, int vo, float[] out, int oo,
+                          float[] probs, int po, int[] mask, int maskOff, int maskTStride, int maskSStride,
+                          float[] scratch) {
         int tt = dm.t();
         int ss = dm.s();
-        int qo = p * tt * dm.d();
-        int ko = p * ss * dm.d();
-        int po = p * tt * ss;
         for (int t0 = 0; t0 < tt; t0 += ROW_BLOCK) {
             int t1 = Math.min(tt, t0 + ROW_BLOCK);
             int n = dm.causal() ? Math.min(ss, t1) : ss;
@@ -78,7 +83,7 @@ final class AttentionKernels {
                 }
             }
         }
-        Gemm.gemm(false, false, tt, dm.dv(), ss, probs, po, v, p * ss * dm.dv(), out, p * tt * dm.dv(), false);
+        Gemm.gemm(false, false, tt, dm.dv(), ss, probs, po, v, vo, out, oo, false);
     }
 
     /**
@@ -89,13 +94,18 @@ final class AttentionKernels {
      */
     static void backward(Dims dm, int p, float[] g, float[] q, float[] k, float[] v, float[] probs,
                          float[] dq, float[] dk, float[] dv, float[] scratch) {
+        backwardAt(dm, g, p * dm.t() * dm.dv(), q, p * dm.t() * dm.d(), k, p * dm.s() * dm.d(), v,
+                p * dm.s() * dm.dv(), probs, p * dm.t() * dm.s(), dq, dk, dv, scratch);
+    }
+
+    /**
+     * {@link #backward} with explicit offsets; the gradients are written at the offsets of q, k
+     * and v in {@code dq}, {@code dk}, {@code dv}.
+     */
+    static void backwardAt(Dims dm, float[] g, int go, float[] q, int qo, float[] k, int ko, float[] v, int vo,
+                           float[] probs, int po, float[] dq, float[] dk, float[] dv, float[] scratch) {
         int tt = dm.t();
         int ss = dm.s();
-        int qo = p * tt * dm.d();
-        int ko = p * ss * dm.d();
-        int vo = p * ss * dm.dv();
-        int go = p * tt * dm.dv();
-        int po = p * tt * ss;
         if (dv != null) {
             Gemm.gemm(true, false, ss, dm.dv(), tt, probs, po, g, go, dv, vo, false);
         }
@@ -169,6 +179,94 @@ final class AttentionKernels {
                 for (int d = 0; d < hd; d++) {
                     out[oo + d] += pr * vc[vo + d];
                 }
+            }
+        }
+    }
+
+    /**
+     * Forward of pair {@code p = b*H + h} of self-attention over the packed projection
+     * {@code x [B, T, 3E]}: gathers the head's q, k, v (each {@code [T, hd]}) into
+     * {@code work} (at least {@code 4*T*hd} floats), runs {@link #forwardAt} (with {@code scratch}
+     * of at least {@code ROW_BLOCK*T} floats) and scatters the head's output into columns
+     * {@code h*hd} of {@code out [B, T, E]}; the probabilities go to {@code probs} at {@code p*T*T}.
+     */
+    static void packedForward(Dims dm, int heads, int p, float[] x, float[] out, float[] probs, float[] work,
+                              float[] scratch) {
+        int t = dm.t();
+        int hd = dm.d();
+        int e = heads * hd;
+        int b = p / heads;
+        int h = p % heads;
+        int n = t * hd;
+        for (int i = 0; i < t; i++) {
+            int src = (b * t + i) * 3 * e + h * hd;
+            System.arraycopy(x, src, work, i * hd, hd);
+            System.arraycopy(x, src + e, work, n + i * hd, hd);
+            System.arraycopy(x, src + 2 * e, work, 2 * n + i * hd, hd);
+        }
+        forwardAt(dm, work, 0, work, n, work, 2 * n, work, 3 * n, probs, p * t * t, null, 0, 0, 0, scratch);
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(work, 3 * n + i * hd, out, (b * t + i) * e + h * hd, hd);
+        }
+    }
+
+    /**
+     * Backward of {@link #packedForward} for pair {@code p}: gathers the head's q, k, v and output
+     * gradient, runs {@link #backwardAt} and scatters dq, dk, dv into {@code dx [B, T, 3E]}.
+     * {@code work} holds at least {@code 7*T*hd + T*T} floats.
+     */
+    static void packedBackward(Dims dm, int heads, int p, float[] g, float[] x, float[] probs, float[] dx,
+                               float[] work) {
+        int t = dm.t();
+        int hd = dm.d();
+        int e = heads * hd;
+        int b = p / heads;
+        int h = p % heads;
+        int n = t * hd;
+        for (int i = 0; i < t; i++) {
+            int src = (b * t + i) * 3 * e + h * hd;
+            System.arraycopy(x, src, work, i * hd, hd);
+            System.arraycopy(x, src + e, work, n + i * hd, hd);
+            System.arraycopy(x, src + 2 * e, work, 2 * n + i * hd, hd);
+            System.arraycopy(g, (b * t + i) * e + h * hd, work, 3 * n + i * hd, hd);
+        }
+        // dq, dk, dv at 4n, 5n, 6n: the offsets of q, k, v shifted by 4n
+        backwardAtShifted(dm, work, n, probs, p * t * t, work, 7 * n);
+        for (int i = 0; i < t; i++) {
+            int dst = (b * t + i) * 3 * e + h * hd;
+            System.arraycopy(work, 4 * n + i * hd, dx, dst, hd);
+            System.arraycopy(work, 5 * n + i * hd, dx, dst + e, hd);
+            System.arraycopy(work, 6 * n + i * hd, dx, dst + 2 * e, hd);
+        }
+    }
+
+    /** The backward of a gathered head: q, k, v, g at 0, n, 2n, 3n of {@code w}; dq, dk, dv to 4n, 5n, 6n. */
+    private static void backwardAtShifted(Dims dm, float[] w, int n, float[] probs, int po, float[] scratchArr,
+                                          int scratchOff) {
+        int tt = dm.t();
+        int ss = dm.s();
+        Gemm.gemm(true, false, ss, dm.dv(), tt, probs, po, w, 3 * n, w, 6 * n, false);
+        Gemm.gemm(false, true, tt, ss, dm.dv(), w, 3 * n, w, 2 * n, scratchArr, scratchOff, false);
+        softmaxBackwardRows(dm, probs, po, scratchArr, scratchOff);
+        Gemm.gemm(false, false, tt, dm.d(), ss, scratchArr, scratchOff, w, n, w, 4 * n, false);
+        Gemm.gemm(true, false, ss, dm.d(), tt, scratchArr, scratchOff, w, 0, w, 5 * n, false);
+    }
+
+    /** {@code dS = P (dP - rowsum(dP P)) scale} in place of dP at {@code off}. */
+    private static void softmaxBackwardRows(Dims dm, float[] probs, int po, float[] dp, int off) {
+        int tt = dm.t();
+        int ss = dm.s();
+        for (int t = 0; t < tt; t++) {
+            int row = t * ss;
+            int lim = dm.causal() ? Math.min(ss, t + 1) : ss;
+            double dot = 0;
+            for (int s = 0; s < lim; s++) {
+                dot += (double) dp[off + row + s] * probs[po + row + s];
+            }
+            float fdot = (float) dot;
+            for (int s = 0; s < ss; s++) {
+                float pv = probs[po + row + s];
+                dp[off + row + s] = pv == 0f ? 0f : pv * (dp[off + row + s] - fdot) * dm.scale();
             }
         }
     }

@@ -584,6 +584,26 @@ public interface Backend {
     NDArray attentionCached(NDArray qkv, NDArray keys, NDArray values, int length, float scale);
 
     /**
+     * Self-attention straight from the packed projection {@code qkv [B, T, 3E]} (per position: E
+     * query, E key, E value features, each split into {@code heads} heads of {@code hd = E / heads}):
+     * per (batch, head) {@code softmax(q kᵀ scale [+ causal mask]) v}, heads concatenated into the
+     * output {@code [B, T, E]}; no head transposes are materialised. The probabilities
+     * {@code [B, H, T, T]} are kept for {@link #attentionPackedBackward}.
+     *
+     * @throws IllegalArgumentException if qkv is not {@code [B, T, 3E]} with E divisible by
+     *     {@code heads}, heads is not positive, or {@code scale} is not finite
+     */
+    AttentionResult attentionPacked(NDArray qkv, int heads, boolean causal, float scale);
+
+    /**
+     * Backward of {@link #attentionPacked}: the gradient {@code [B, T, 3E]} of the packed
+     * projection from the output gradient {@code [B, T, E]} and the saved probabilities.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    NDArray attentionPackedBackward(NDArray grad, NDArray qkv, NDArray probs, int heads, boolean causal, float scale);
+
+    /**
      * Embedding lookup: row {@code ids[i]} of {@code weight [V, D]} for every id; shape
      * {@code ids.shape + [D]}.
      *

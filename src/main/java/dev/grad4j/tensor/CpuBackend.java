@@ -1762,6 +1762,74 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public AttentionResult attentionPacked(NDArray qkv, int heads, boolean causal, float scale) {
+        String op = "attentionPacked";
+        requireNonNull(op, qkv);
+        AttentionKernels.Dims dm = packedDims(op, qkv.shape(), heads, causal, scale);
+        int b = qkv.shape().at(0);
+        int t = dm.t();
+        int hd = dm.d();
+        float[] out = new float[b * t * heads * hd];
+        float[] probs = new float[b * heads * t * t];
+        float[] x = qkv.data;
+        int pairs = b * heads;
+        long work = (long) pairs * t * t * hd * 2;
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
+        if (t > 0 && pairs > 0) {
+            KernelPool.run(parts, part -> {
+                float[] w = new float[4 * t * hd];
+                float[] scratch = new float[AttentionKernels.ROW_BLOCK * t];
+                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
+                    AttentionKernels.packedForward(dm, heads, p, x, out, probs, w, scratch);
+                }
+            });
+        }
+        return new AttentionResult(new NDArray(out, Shape.of(b, t, heads * hd)),
+                new NDArray(probs, Shape.of(b, heads, t, t)));
+    }
+
+    @Override
+    public NDArray attentionPackedBackward(NDArray grad, NDArray qkv, NDArray probs, int heads, boolean causal,
+                                          float scale) {
+        String op = "attentionPacked backward";
+        requireNonNull(op, grad, qkv, probs);
+        AttentionKernels.Dims dm = packedDims(op, qkv.shape(), heads, causal, scale);
+        int b = qkv.shape().at(0);
+        int t = dm.t();
+        int hd = dm.d();
+        if (!grad.shape().equals(Shape.of(b, t, heads * hd)) || !probs.shape().equals(Shape.of(b, heads, t, t))) {
+            throw new IllegalArgumentException(op + ": grad " + grad.shape() + " or probs " + probs.shape()
+                    + " do not fit qkv " + qkv.shape() + " with " + heads + " heads");
+        }
+        float[] dx = new float[qkv.size()];
+        float[] g = grad.data;
+        float[] x = qkv.data;
+        float[] pd = probs.data;
+        int pairs = b * heads;
+        long work = (long) pairs * t * t * hd * 2;
+        int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
+        if (t > 0 && pairs > 0) {
+            KernelPool.run(parts, part -> {
+                float[] w = new float[7 * t * hd + t * t];
+                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
+                    AttentionKernels.packedBackward(dm, heads, p, g, x, pd, dx, w);
+                }
+            });
+        }
+        return new NDArray(dx, qkv.shape());
+    }
+
+    private static AttentionKernels.Dims packedDims(String op, Shape xs, int heads, boolean causal, float scale) {
+        requireFinite(op, "scale", scale);
+        if (heads <= 0 || xs.rank() != 3 || xs.at(2) % (3 * heads) != 0) {
+            throw new IllegalArgumentException(op + ": qkv must be [B, T, 3E] with E divisible by heads " + heads
+                    + ", got " + xs);
+        }
+        int hd = xs.at(2) / (3 * heads);
+        return new AttentionKernels.Dims(xs.at(1), xs.at(1), hd, hd, scale, causal);
+    }
+
+    @Override
     public NDArray embedding(NDArray weight, IntArray ids) {
         String op = "embedding";
         Objects.requireNonNull(weight, op + ": weight is null");

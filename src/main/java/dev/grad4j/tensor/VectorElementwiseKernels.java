@@ -71,27 +71,33 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
 
     @Override
     boolean contiguous(BinaryOp op, float[] a, int ia, float[] b, int ib, float[] r, int ir, int n) {
-        VectorOperators.Binary vop;
+        // one loop per operator with a constant operator: C2 intrinsifies only constant lanewise ops
+        // (a variable VectorOperators.Binary runs the allocating Java fallback)
+        int i = 0;
+        int bound = S.loopBound(n);
         switch (op) {
             case ADD:
-                vop = VectorOperators.ADD;
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, a, ia + i).add(FloatVector.fromArray(S, b, ib + i)).intoArray(r, ir + i);
+                }
                 break;
             case SUB:
-                vop = VectorOperators.SUB;
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, a, ia + i).sub(FloatVector.fromArray(S, b, ib + i)).intoArray(r, ir + i);
+                }
                 break;
             case MUL:
-                vop = VectorOperators.MUL;
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, a, ia + i).mul(FloatVector.fromArray(S, b, ib + i)).intoArray(r, ir + i);
+                }
                 break;
             case DIV:
-                vop = VectorOperators.DIV;
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, a, ia + i).div(FloatVector.fromArray(S, b, ib + i)).intoArray(r, ir + i);
+                }
                 break;
             default:
                 return false;
-        }
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(S, a, ia + i).lanewise(vop, FloatVector.fromArray(S, b, ib + i)).intoArray(r, ir + i);
         }
         return super.contiguous(op, a, ia + i, b, ib + i, r, ir + i, n - i);
     }

@@ -296,12 +296,12 @@ public final class DataParallelTrainer {
         return loader.state();
     }
 
-    /** Bytes of model state the last job broadcast (float32 values; the shards add 4 bytes per example). */
+    /** Bytes the last training step broadcast: the model state as float32 plus 4 bytes per example of the shards. */
     public long lastBroadcastBytes() {
         return lastBroadcastBytes;
     }
 
-    /** Bytes of float vectors the partitions of the last job sent into the aggregation. */
+    /** Bytes of float vectors the partitions of the last training step sent into the aggregation. */
     public long lastAggregateBytes() {
         return lastAggregateBytes;
     }
@@ -380,9 +380,10 @@ public final class DataParallelTrainer {
                 throw new IllegalStateException("DataParallelTrainer: " + sum.leaves() + " partition results for "
                         + set.partitions() + " partitions");
             }
-            lastBroadcastBytes = plan.stateBytes();
-            lastAggregateBytes = gradient ? 4L * nonEmpty(plan.shards) * (plan.gradientLength() + plan.paramNames.length + 2)
-                    : 12L * set.partitions();
+            if (gradient) {
+                lastBroadcastBytes = plan.stateBytes() + 4L * indicesOf(plan.shards);
+                lastAggregateBytes = 4L * nonEmpty(plan.shards) * (plan.gradientLength() + plan.paramNames.length + 2);
+            }
             float[] total = sum.total();
             if (total == null && gradient) {
                 throw new IllegalStateException("DataParallelTrainer: empty global batch");
@@ -391,6 +392,14 @@ public final class DataParallelTrainer {
         } finally {
             b.destroy();
         }
+    }
+
+    private static int indicesOf(int[][] shards) {
+        int n = 0;
+        for (int[] s : shards) {
+            n += s.length;
+        }
+        return n;
     }
 
     private static int nonEmpty(int[][] shards) {

@@ -35,7 +35,7 @@ class MnistMlpTest {
 
     @BeforeAll
     static void loadDigits() {
-        mnist = Mnist.load(MnistMlp.Options.parse().data());
+        mnist = Mnist.load(Path.of(System.getProperty("grad4j.root", ".")).resolve(MnistMlp.Options.parse().data()));
     }
 
     /** The first {@code n} examples of {@code all}. */

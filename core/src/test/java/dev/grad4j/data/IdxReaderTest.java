@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
 
-    static final Path MNIST = Path.of("examples/data/mnist10k");
+    static final Path MNIST = Path.of(System.getProperty("grad4j.root", "."), "examples/data/mnist10k");
 
     @TempDir
     Path dir;

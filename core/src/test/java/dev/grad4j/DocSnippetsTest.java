@@ -160,7 +160,7 @@ class DocSnippetsTest {
     private static List<String> compileErrors;
 
     static Path root() {
-        Path p = Path.of("").toAbsolutePath();
+        Path p = Path.of(System.getProperty("grad4j.root", "")).toAbsolutePath().normalize();
         while (p != null && !Files.exists(p.resolve("pom.xml"))) {
             p = p.getParent();
         }

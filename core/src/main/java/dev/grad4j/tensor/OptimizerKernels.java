@@ -44,6 +44,21 @@ class OptimizerKernels {
         float oneMinusB1 = s.oneMinusB1();
         float oneMinusB2 = s.oneMinusB2();
         float eps = s.eps();
+        if (l2 == 0f && vMax == null) {
+            // The common case as a loop without branches, which C2 vectorises (the general loop
+            // below stays scalar on JDK 17).
+            for (int i = from; i < to; i++) {
+                float pi = p[i] * decay;
+                float gi = g[i];
+                float mi = m[i] * beta1 + oneMinusB1 * gi;
+                float vi = v[i] * beta2 + oneMinusB2 * (gi * gi);
+                m[i] = mi;
+                v[i] = vi;
+                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+                p[i] = pi - stepSize * (mi / denom);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             float pi = p[i] * decay;
             float gi = l2 != 0f ? g[i] + l2 * pi : g[i];

@@ -5,20 +5,52 @@ import java.util.Arrays;
 /**
  * The plain-Java GEMM kernels, the fallback when the Vector API is absent.
  *
- * <p>C2 on JDK 17 vectorises a loop only when every array in it is indexed from 0 by the loop
- * variable; an index with a variable offset keeps it scalar (measured: 3 vs 20+ GFLOP/s). So the
- * packed panel is copied into one small array per k step, and the register tile is four separate
- * row accumulators, each loop then reading {@code b[j]} and updating {@code t0[j]..t3[j]}.
+ * <p>C2's SuperWord vectorises the loop over the columns j of a packed B row when three things
+ * hold (measured on JDK 17 and 25, see docs/performance.md):
+ * <ul>
+ * <li>Every array the loop stores to or loads from is indexed by {@code j} with the same invariant
+ * offset, here none: C2 proves two accesses independent only when their index expressions differ
+ * by a constant, and an offset it cannot compare ({@code c[ci + j]} against {@code b[j]}) keeps the
+ * loop scalar. So each k row of the packed B panel is copied into its own array, and the register
+ * tile is one accumulator array per row of C, loaded from and stored back to C with
+ * {@link System#arraycopy}.</li>
+ * <li>The loop is long: C2 aligns the vectorised main loop with up to 15 scalar iterations of a
+ * pre-loop and finishes in a scalar post-loop, so at 64 columns (four 512-bit vectors) half the work
+ * ran scalar; 256 columns make that a few percent.</li>
+ * <li>The body is small: two rows of C times two k steps ({@code r2k2}) vectorises on both JDKs in
+ * every compilation we looked at; four rows times two k steps was faster when it vectorised, but
+ * JDK 17 compiled it scalar in some runs.</li>
+ * </ul>
  */
 final class ScalarGemmKernels extends GemmKernels {
 
     private static final int MR = 4;
-    private static final int NR = 64;
+    private static final int NR = 256;
     /**
-     * NR read from a field: a loop bounded by a compile-time constant this small is fully unrolled
-     * by C2 instead of vectorised.
+     * NR read from a field: a loop bounded by a compile-time constant may be fully unrolled by C2
+     * instead of vectorised.
      */
     private final int width = NR;
+
+    /** Per-thread copies of the B panel rows and the accumulator rows, reused between calls. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Reusable arrays of one kernel thread. */
+    private static final class Scratch {
+        float[][] rows = new float[0][];
+        final float[][] acc = new float[MR][NR];
+
+        float[][] rows(int kc) {
+            if (rows.length < kc) {
+                float[][] grown = Arrays.copyOf(rows, kc);
+                for (int p = rows.length; p < kc; p++) {
+                    grown[p] = new float[NR];
+                }
+                rows = grown;
+            }
+            return rows;
+        }
+    }
 
     @Override
     int mr() {
@@ -37,65 +69,83 @@ final class ScalarGemmKernels extends GemmKernels {
 
     @Override
     void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols) {
-        float[][] rows = new float[kc][];
+        Scratch s = SCRATCH.get();
+        float[][] rows = s.rows(kc);
         for (int p = 0; p < kc; p++) {
-            rows[p] = Arrays.copyOfRange(bp, bOff + p * NR, bOff + (p + 1) * NR);
+            System.arraycopy(bp, bOff + p * NR, rows[p], 0, NR);
         }
-        float[][] acc = new float[MR][NR];
         for (int ir = 0; ir < mc; ir += MR) {
-            tileRows(kc, ap, ir * kc, rows, acc);
-            int rowsHere = Math.min(MR, mc - ir);
-            for (int r = 0; r < rowsHere; r++) {
-                int ci = cOff + (ir + r) * ldc;
-                float[] t = acc[r];
-                for (int j = 0; j < cols; j++) {
-                    c[ci + j] += t[j];
-                }
-            }
-        }
-    }
-
-    /** {@code acc[r][j] = Σ_p ap[aOff + p*MR + r] * rows[p][j]}; every loop indexes its arrays from 0. */
-    private void tileRows(int kc, float[] ap, int aOff, float[][] rows, float[][] acc) {
-        int w = width;
-        float[] t0 = acc[0];
-        float[] t1 = acc[1];
-        float[] t2 = acc[2];
-        float[] t3 = acc[3];
-        Arrays.fill(t0, 0f);
-        Arrays.fill(t1, 0f);
-        Arrays.fill(t2, 0f);
-        Arrays.fill(t3, 0f);
-        for (int p = 0; p < kc; p++) {
-            float[] b = rows[p];
-            int ai = aOff + p * MR;
-            float a0 = ap[ai];
-            float a1 = ap[ai + 1];
-            float a2 = ap[ai + 2];
-            float a3 = ap[ai + 3];
-            for (int j = 0; j < w; j++) {
-                float bj = b[j];
-                t0[j] += a0 * bj;
-                t1[j] += a1 * bj;
-                t2[j] += a2 * bj;
-                t3[j] += a3 * bj;
-            }
+            tile(kc, ap, ir * kc, rows, s.acc, c, cOff + ir * ldc, ldc, Math.min(MR, mc - ir), cols);
         }
     }
 
     @Override
     void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
               float[] c, int cOff, int ldc, int rows, int cols, float[] scratch) {
-        float[][] rowsOfB = new float[kc][];
+        Scratch s = SCRATCH.get();
+        float[][] b = s.rows(kc);
         for (int p = 0; p < kc; p++) {
-            rowsOfB[p] = Arrays.copyOfRange(bp, bOff + p * NR, bOff + (p + 1) * NR);
+            System.arraycopy(bp, bOff + p * NR, b[p], 0, NR);
         }
-        float[][] acc = new float[MR][NR];
-        tileRows(kc, ap, aOff, rowsOfB, acc);
+        tile(kc, ap, aOff, b, s.acc, c, cOff, ldc, rows, cols);
+    }
+
+    /**
+     * Loads {@code rows x cols} of C into the accumulators, adds the products of the packed A tile
+     * and the B rows in increasing k, and stores them back.
+     */
+    private void tile(int kc, float[] ap, int aOff, float[][] b, float[][] acc,
+                      float[] c, int cOff, int ldc, int rows, int cols) {
+        for (int r = 0; r < MR; r++) {
+            if (r < rows) {
+                System.arraycopy(c, cOff + r * ldc, acc[r], 0, cols);
+                if (cols < NR) {
+                    Arrays.fill(acc[r], cols, NR, 0f);
+                }
+            } else {
+                Arrays.fill(acc[r], 0f);
+            }
+        }
+        twoRows(kc, ap, aOff, 0, b, acc[0], acc[1]);
+        if (rows > 2) {
+            twoRows(kc, ap, aOff, 2, b, acc[2], acc[3]);
+        }
         for (int r = 0; r < rows; r++) {
-            int ci = cOff + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                c[ci + j] += acc[r][j];
+            System.arraycopy(acc[r], 0, c, cOff + r * ldc, cols);
+        }
+    }
+
+    /**
+     * {@code t0[j] += Σ_p ap[aOff + p*MR + r] * b[p][j]}, {@code t1} likewise for row {@code r + 1},
+     * two k steps per pass; every array is indexed from 0 by {@code j}.
+     */
+    private void twoRows(int kc, float[] ap, int aOff, int r, float[][] b, float[] t0, float[] t1) {
+        int w = width;
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            float[] b0 = b[p];
+            float[] b1 = b[p + 1];
+            int ai = aOff + p * MR + r;
+            float a00 = ap[ai];
+            float a01 = ap[ai + 1];
+            float a10 = ap[ai + MR];
+            float a11 = ap[ai + MR + 1];
+            for (int j = 0; j < w; j++) {
+                float x0 = b0[j];
+                float x1 = b1[j];
+                t0[j] = (t0[j] + a00 * x0) + a10 * x1;
+                t1[j] = (t1[j] + a01 * x0) + a11 * x1;
+            }
+        }
+        if (p < kc) {
+            float[] b0 = b[p];
+            int ai = aOff + p * MR + r;
+            float a00 = ap[ai];
+            float a01 = ap[ai + 1];
+            for (int j = 0; j < w; j++) {
+                float x0 = b0[j];
+                t0[j] += a00 * x0;
+                t1[j] += a01 * x0;
             }
         }
     }

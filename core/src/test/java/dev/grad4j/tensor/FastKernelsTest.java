@@ -54,6 +54,53 @@ class FastKernelsTest {
         assertThat(s2).isEqualTo(s1);
     }
 
+    @Test
+    void scalarReluBackwardAndOffsetBinaryMatchTheirDefinition() {
+        float[] x = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+            -Float.MIN_VALUE, 1f, -1f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0xFFC00000), 3f};
+        float[] g = {2f, -3f, 4f, Float.NaN, 5f, -0f, 6f, Float.POSITIVE_INFINITY, 7f, -8f, 9f, 10f, -0f};
+        int n = x.length;
+        float[] r = new float[n];
+        SCALAR.unaryBackward(UnaryOp.RELU, g, x, x, r, 0, n);
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            expected[i] = x[i] > 0f ? g[i] : 0f;
+        }
+        assertThat(r).isEqualTo(expected);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV}) {
+            // a at the result's offset, b elsewhere; then b at the result's offset, a elsewhere; then a scalar.
+            float[] r1 = new float[n + 2];
+            float[] r2 = new float[n + 2];
+            float[] a = new float[n + 2];
+            System.arraycopy(x, 0, a, 2, n);
+            SCALAR.binary(op, a, 2, 1, g, 0, 1, r1, 2, n);
+            SCALAR.binary(op, g, 0, 1, a, 2, 1, r2, 2, n);
+            float[] s1 = new float[n];
+            float[] s2 = new float[n];
+            SCALAR.binary(op, x, 0, 1, g, 1, 0, s1, 0, n);
+            SCALAR.binary(op, g, 1, 0, x, 0, 1, s2, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToIntBits(r1[i + 2])).as("%s", op).isEqualTo(Float.floatToIntBits(apply(op, x[i], g[i])));
+                assertThat(Float.floatToIntBits(r2[i + 2])).as("%s", op).isEqualTo(Float.floatToIntBits(apply(op, g[i], x[i])));
+                assertThat(Float.floatToIntBits(s1[i])).as("%s", op).isEqualTo(Float.floatToIntBits(apply(op, x[i], g[1])));
+                assertThat(Float.floatToIntBits(s2[i])).as("%s", op).isEqualTo(Float.floatToIntBits(apply(op, g[1], x[i])));
+            }
+        }
+    }
+
+    private static float apply(BinaryOp op, float a, float b) {
+        switch (op) {
+            case ADD:
+                return a + b;
+            case SUB:
+                return a - b;
+            case MUL:
+                return a * b;
+            default:
+                return a / b;
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void adamMatchesScalarBitForBit(boolean amsgrad) {

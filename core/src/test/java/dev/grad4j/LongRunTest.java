@@ -89,7 +89,7 @@ class LongRunTest {
         return sq.mean();
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static WeakReference<NDArray>[] newRefs(int n) {
         return new WeakReference[n];
     }

@@ -115,7 +115,7 @@ public final class Losses {
         NDArray picked = B.sum(B.binary(BinaryOp.MUL, B.logSoftmax(z, 1), oneHot), null, false);
         NDArray loss = B.scale(picked, -1f / n);
         return Tensor.record(op, loss, (i, g) -> B.scale(
-                B.binary(BinaryOp.SUB, B.softmax(z, 1), oneHot), (float) (g.item() / n)), logits);
+                B.binary(BinaryOp.SUB, B.softmax(z, 1), oneHot), g.item() / n), logits);
     }
 
     private static void requireSameShape(String op, Tensor a, Tensor b) {

@@ -62,7 +62,7 @@ final class KernelPool {
      * {@code grain} elements (aligned to 64) when {@code n} is large enough, else on the caller.
      */
     static void forRange(int n, int grain, RangeBody body) {
-        int parts = (int) Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        int parts = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
         if (parts <= 1) {
             body.run(0, n);
             return;

@@ -16,7 +16,16 @@ import java.util.function.IntConsumer;
  * 50-90 us per hand-off through an {@code ExecutorService}), as much as a whole mid-sized GEMM. So
  * the workers spin for a short while after each job before they park, and the caller works on the
  * parts itself. One job runs at a time: a caller that finds the pool busy (another thread's job)
- * runs its parts itself, which gives the same results.
+ * runs its parts itself, which gives the same results. When as many callers as there are kernel
+ * threads are inside kernels at once, the callers already use the cores, so each runs its parts
+ * itself and the workers park instead of competing with them.
+ *
+ * <p>Faults: the pool survives any {@link Throwable}. A part's failure (an {@link Error} such as
+ * {@link OutOfMemoryError} included) is recorded and rethrown to the caller after the other parts
+ * finish, so a caller never gets a partly computed result without an exception; the claim on the
+ * pool is released whatever the caller throws; a worker that dies is replaced at the next job (and
+ * a job waiting for a part the dead worker had claimed fails instead of hanging); a worker's
+ * interrupt flag, set by someone else, is cleared before it parks, so it never spins on it.
  */
 final class KernelPool {
 
@@ -27,6 +36,9 @@ final class KernelPool {
     private static final long SPIN_NANOS = 200_000L;
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
+    /** Threads currently inside {@link #run} (callers, and parts that run kernels themselves). */
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
+    /** The workers; an element is replaced (by the caller holding {@link #BUSY}) when its thread has died. */
     private static final Worker[] WORKERS = startWorkers(THREADS - 1);
     private static final AtomicLong JOB_IDS = new AtomicLong();
     /** The job being run, or null; written only by the caller holding {@link #BUSY}. */
@@ -79,14 +91,38 @@ final class KernelPool {
      * returns when all are done. The first exception of a part is rethrown.
      */
     static void run(int parts, IntConsumer body) {
-        if (parts <= 1 || WORKERS.length == 0 || !BUSY.compareAndSet(false, true)) {
-            for (int p = 0; p < parts; p++) {
-                body.accept(p);
-            }
+        if (parts <= 1 || WORKERS.length == 0) {
+            runInline(parts, body);
             return;
         }
+        int active = ACTIVE.incrementAndGet();
+        try { // no call between the increment and the try: the count is always given back
+            if (active >= THREADS || !BUSY.compareAndSet(false, true)) {
+                runInline(parts, body);
+                return;
+            }
+            try { // nor between the claim and this try: the claim is released whatever is thrown
+                runOnPool(parts, body);
+            } finally {
+                current = null;
+                BUSY.set(false);
+            }
+        } finally {
+            ACTIVE.decrementAndGet();
+        }
+    }
+
+    private static void runInline(int parts, IntConsumer body) {
+        for (int p = 0; p < parts; p++) {
+            body.accept(p);
+        }
+    }
+
+    /** Runs a job with the workers; the caller holds {@link #BUSY}. */
+    private static void runOnPool(int parts, IntConsumer body) {
         Job job = new Job(JOB_IDS.incrementAndGet(), parts, body);
         try {
+            replaceDeadWorkers();
             current = job;
             for (Worker w : WORKERS) {
                 if (w.parked) {
@@ -98,9 +134,38 @@ final class KernelPool {
         } finally {
             current = null;
             job.body = null;
-            BUSY.set(false);
         }
         job.rethrow();
+    }
+
+    /** Starts a new worker in place of each one whose thread has ended. */
+    private static void replaceDeadWorkers() {
+        for (int i = 0; i < WORKERS.length; i++) {
+            if (!WORKERS[i].isAlive()) {
+                Worker w = new Worker(i + 1);
+                w.start();
+                WORKERS[i] = w;
+            }
+        }
+    }
+
+    /** Whether no caller holds the pool or is inside {@link #run} (for tests). */
+    static boolean idle() {
+        return !BUSY.get() && ACTIVE.get() == 0;
+    }
+
+    /** Number of worker threads (for tests). */
+    static int workers() {
+        return WORKERS.length;
+    }
+
+    /** Number of live workers (for tests). */
+    static int liveWorkers() {
+        int n = 0;
+        for (Worker w : WORKERS) {
+            n += w.isAlive() ? 1 : 0;
+        }
+        return n;
     }
 
     private static Worker[] startWorkers(int n) {
@@ -128,20 +193,33 @@ final class KernelPool {
             this.body = body;
         }
 
-        /** Runs parts until none is left unclaimed. */
+        /**
+         * Runs parts until none is left unclaimed. Each claimed part is counted done whether it
+         * completes or fails, and a failure of any kind is recorded for the caller.
+         */
         void work() {
-            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+            while (true) {
+                int p = next.getAndIncrement();
+                if (p >= parts) {
+                    return;
+                }
                 try {
                     body.accept(p);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
+                    if (t instanceof ThreadDeath) {
+                        throw (ThreadDeath) t; // the thread is meant to end (counted done below); the pool replaces it
+                    }
                 } finally {
                     done.incrementAndGet();
                 }
             }
         }
 
-        /** Waits for the parts other threads claimed; they are running, so this is short. */
+        /**
+         * Waits for the parts other threads claimed; they are running, so this is short. A worker
+         * that died holding a part of this job fails the job instead of leaving it waiting forever.
+         */
         void awaitDone() {
             long start = System.nanoTime();
             while (done.get() < parts) {
@@ -149,6 +227,13 @@ final class KernelPool {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();
+                    for (Worker w : WORKERS) {
+                        if (w.running == this && !w.isAlive() && done.get() < parts) {
+                            failure.compareAndSet(null, new IllegalStateException(
+                                    "kernel pool: worker " + w.getName() + " died while running a part"));
+                            return;
+                        }
+                    }
                 }
             }
         }
@@ -170,6 +255,8 @@ final class KernelPool {
     /** A daemon thread that runs the parts of each new job, spinning briefly between jobs. */
     private static final class Worker extends Thread {
         volatile boolean parked;
+        /** The job whose parts this worker is running, or null. */
+        volatile Job running;
 
         Worker(int index) {
             super("grad4j-kernel-" + index);
@@ -182,7 +269,18 @@ final class KernelPool {
             while (true) {
                 Job job = awaitJob(seen);
                 seen = job.id;
-                job.work();
+                running = job;
+                try {
+                    job.work();
+                } catch (ThreadDeath death) {
+                    throw death;
+                } catch (Throwable t) {
+                    // Parts record their own failures; anything else (an Error in the bookkeeping) must
+                    // not end the worker.
+                    job.failure.compareAndSet(null, t);
+                } finally {
+                    running = null;
+                }
             }
         }
 
@@ -196,6 +294,8 @@ final class KernelPool {
                 if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
+                    // An interrupt from someone else would make park return at once, forever: clear it.
+                    Thread.interrupted();
                     parked = true;
                     job = current;
                     if (job == null || job.id == seen) {

@@ -22,6 +22,7 @@ public final class Examples {
         PROGRAMS.put("bench-gemm", BenchGemm::main);
         PROGRAMS.put("bench-mlp", BenchMlp::main);
         PROGRAMS.put("bench-xor", BenchXor::main);
+        PROGRAMS.put("bench-serve", BenchServe::main);
         PROGRAMS.put("xor", Xor::main);
         PROGRAMS.put("mnist", MnistMlp::main);
         PROGRAMS.put("mnist-cnn", MnistCnn::main);

@@ -27,6 +27,7 @@ public final class Examples {
         PROGRAMS.put("mnist", MnistMlp::main);
         PROGRAMS.put("mnist-cnn", MnistCnn::main);
         PROGRAMS.put("jmh", dev.grad4j.bench.JmhMain::main);
+        PROGRAMS.put("fuzz", dev.grad4j.fuzz.FileFuzzer::main);
     }
 
     private Examples() {

@@ -17,8 +17,8 @@ import java.util.function.IntConsumer;
  * the workers spin for a short while after each job before they park, and the caller works on the
  * parts itself. One job runs at a time: a caller that finds the pool busy (another thread's job)
  * runs its parts itself, which gives the same results. When as many callers as there are kernel
- * threads are inside kernels at once, the callers already use the cores, so each runs its parts
- * itself and the workers park instead of competing with them.
+ * threads (or cores, if fewer) are inside kernels at once, the callers already use the cores, so
+ * each runs its parts itself and the workers park instead of competing with them.
  *
  * <p>Faults: the pool survives any {@link Throwable}. A part's failure (an {@link Error} such as
  * {@link OutOfMemoryError} included) is recorded and rethrown to the caller after the other parts
@@ -34,6 +34,13 @@ final class KernelPool {
 
     /** How long an idle worker spins, waiting for the next job, before it parks. */
     private static final long SPIN_NANOS = 200_000L;
+
+    /**
+     * Callers inside kernels at once from which each runs its parts itself: as many as there are
+     * kernel threads or cores, whichever is fewer (at least 2, so that one caller uses the pool).
+     */
+    private static final int INLINE_CALLERS =
+            Math.max(2, Math.min(THREADS, Runtime.getRuntime().availableProcessors()));
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     /** Threads currently inside {@link #run} (callers, and parts that run kernels themselves). */
@@ -97,7 +104,7 @@ final class KernelPool {
         }
         int active = ACTIVE.incrementAndGet();
         try { // no call between the increment and the try: the count is always given back
-            if (active >= THREADS || !BUSY.compareAndSet(false, true)) {
+            if (active >= INLINE_CALLERS || !BUSY.compareAndSet(false, true)) {
                 runInline(parts, body);
                 return;
             }

@@ -67,6 +67,16 @@ class SizeArithmeticTest {
     }
 
     @Test
+    void aConvolutionWhoseUnfoldedInputOverflowsFailsCleanly() {
+        // 33 x 33 kernel over 2048 x 2048 positions: 1089 x 4194304 unfolded elements, above an int.
+        NDArray x = NDArray.zeros(1, 1, 2048, 2048);
+        NDArray w = NDArray.zeros(1, 1, 33, 33);
+        assertThatThrownBy(() -> B.conv(x, w, null, new int[] {1, 1}, new int[] {16, 16}, new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv: the unfolded input of 1089 rows");
+    }
+
+    @Test
     void indexSelectAndEmbeddingOutputsAreChecked() {
         NDArray x = NDArray.ones(1, 46341);
         IntArray many = IntArray.of(new int[46341], 46341);

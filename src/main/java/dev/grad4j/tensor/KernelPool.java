@@ -1,6 +1,7 @@
 package dev.grad4j.tensor;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +43,18 @@ final class KernelPool {
     private static final int INLINE_CALLERS =
             Math.max(2, Math.min(THREADS, Runtime.getRuntime().availableProcessors()));
 
-    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    /** 1 while a caller holds the pool: claimed by a CAS, released by a plain volatile store (no call). */
+    private static volatile int busy;
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findStaticVarHandle(KernelPool.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Threads currently inside {@link #run} (callers, and parts that run kernels themselves). */
     private static final AtomicInteger ACTIVE = new AtomicInteger();
     /** The workers; an element is replaced (by the caller holding {@link #BUSY}) when its thread has died. */
@@ -102,9 +114,13 @@ final class KernelPool {
             runInline(parts, body);
             return;
         }
+        // A stack overflow must strike before the count and the claim are taken, not in the finally
+        // blocks that give them back: those run at this frame's depth, which the probe has just
+        // shown to have room for a few more calls. (The release of the claim makes no call at all.)
+        stackProbe(PROBE_FRAMES);
         int active = ACTIVE.incrementAndGet();
         try { // no call between the increment and the try: the count is always given back
-            if (active >= INLINE_CALLERS || !BUSY.compareAndSet(false, true)) {
+            if (active >= INLINE_CALLERS || !BUSY.compareAndSet(0, 1)) {
                 runInline(parts, body);
                 return;
             }
@@ -112,11 +128,21 @@ final class KernelPool {
                 runOnPool(parts, body);
             } finally {
                 current = null;
-                BUSY.set(false);
+                busy = 0;
             }
         } finally {
             ACTIVE.decrementAndGet();
         }
+    }
+
+    /** Frames of {@link #stackProbe} below {@link #run}: more than the calls its finally blocks make. */
+    private static final int PROBE_FRAMES = 6;
+
+    /** Uses a few stack frames, so that a thread near the end of its stack overflows here. */
+    private static long stackProbe(int frames) {
+        long a = frames * 0x9E3779B97F4A7C15L;
+        long b = a ^ (a >>> 29);
+        return frames <= 0 ? b : b + stackProbe(frames - 1);
     }
 
     private static void runInline(int parts, IntConsumer body) {
@@ -158,7 +184,7 @@ final class KernelPool {
 
     /** Whether no caller holds the pool or is inside {@link #run} (for tests). */
     static boolean idle() {
-        return !BUSY.get() && ACTIVE.get() == 0;
+        return busy == 0 && ACTIVE.get() == 0;
     }
 
     /** Number of worker threads (for tests). */

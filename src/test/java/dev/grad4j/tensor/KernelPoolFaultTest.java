@@ -102,7 +102,7 @@ class KernelPoolFaultTest {
 
     @Test
     void aStackOverflowAnywhereInRunReleasesThePool() throws InterruptedException {
-        for (int rep = 0; rep < 40; rep++) {
+        for (int rep = 0; rep < 150; rep++) {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread t = new Thread(null, () -> {
                 try {
@@ -110,7 +110,7 @@ class KernelPoolFaultTest {
                 } catch (StackOverflowError e) {
                     thrown.set(e);
                 }
-            }, "deep-" + rep, 64 * 1024 + rep * 1024);
+            }, "deep-" + rep, 64 * 1024 + rep * 264);
             t.start();
             t.join();
             assertThat(thrown.get()).isInstanceOf(StackOverflowError.class);

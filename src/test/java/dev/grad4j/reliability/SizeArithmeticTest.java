@@ -32,6 +32,8 @@ class SizeArithmeticTest {
                 .hasMessageContaining("too many elements");
         assertThat(Shape.of(0, 65536, 65536).size()).isZero();
         assertThat(Shape.size("op", 46341, 46341, 0)).isZero();
+        assertThatThrownBy(() -> Shape.of(65536, 65536, 0, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape: negative dimension");
         assertThatThrownBy(() -> Shape.size("op", 3, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("op: negative dimension: [3, -1]");
         assertThatThrownBy(() -> Shape.of("reshape", 65536, 65536))

@@ -111,7 +111,7 @@ final class ConvKernels {
         KernelPool.run(parts, part -> {
             int n0 = split(g.n, parts, part);
             int n1 = split(g.n, parts, part + 1);
-            float[] col = g.pointwise || n0 == n1 ? null : scratch(g.groups * g.k * g.p);
+            float[] col = g.pointwise || n0 == n1 ? null : scratch(colSize(g.groups * g.k, 1, g.p));
             for (int s = n0; s < n1; s++) {
                 forwardSample(g, x, wt, bias, y, s, col);
             }
@@ -148,7 +148,7 @@ final class ConvKernels {
         KernelPool.run(parts, part -> {
             int n0 = split(g.n, parts, part);
             int n1 = split(g.n, parts, part + 1);
-            float[] col = g.pointwise || n0 == n1 ? null : scratch(g.groups * g.k * g.p);
+            float[] col = g.pointwise || n0 == n1 ? null : scratch(colSize(g.groups * g.k, 1, g.p));
             for (int s = n0; s < n1; s++) {
                 int dyOff = s * g.o * g.p;
                 int dxOff = s * g.inSize();
@@ -177,8 +177,8 @@ final class ConvKernels {
         int rows = g.groups * g.k; // C kh kw
         int chunk = (int) Math.max(1, Math.min(g.n, CHUNK_FLOATS / Math.max(1L, (long) (rows + g.o) * g.p)));
         boolean direct = chunk == 1 && g.pointwise; // x and dy are the matrices themselves
-        float[] cols = direct ? null : new float[rows * chunk * g.p];
-        float[] dys = chunk == 1 ? null : new float[g.o * chunk * g.p];
+        float[] cols = direct ? null : new float[colSize(rows, chunk, g.p)];
+        float[] dys = chunk == 1 ? null : new float[colSize(g.o, chunk, g.p)];
         for (int n0 = 0; n0 < g.n; n0 += chunk) {
             int cn = Math.min(chunk, g.n - n0);
             int ld = cn * g.p;
@@ -344,6 +344,20 @@ final class ConvKernels {
     /** Start of part {@code part} of {@code total} samples split in {@code parts}. */
     private static int split(int total, int parts, int part) {
         return (int) ((long) total * part / parts);
+    }
+
+    /**
+     * The size of an unfolded (im2col) buffer of {@code rows} x {@code samples * positions}, checked
+     * through {@link Shape#size}: an input too large to unfold fails with a message, not a negative size.
+     */
+    private static int colSize(int rows, int samples, int positions) {
+        try {
+            return Shape.size("conv", rows, samples, positions);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("conv: the unfolded input of " + rows + " rows (channels x kernel) by "
+                    + samples + " x " + positions + " output positions holds more than " + Shape.MAX_SIZE
+                    + " elements", e);
+        }
     }
 
     /** A buffer of at least {@code size} floats for this thread; contents undefined. */

@@ -1,6 +1,7 @@
 package dev.grad4j.tensor;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +17,16 @@ import java.util.function.IntConsumer;
  * 50-90 us per hand-off through an {@code ExecutorService}), as much as a whole mid-sized GEMM. So
  * the workers spin for a short while after each job before they park, and the caller works on the
  * parts itself. One job runs at a time: a caller that finds the pool busy (another thread's job)
- * runs its parts itself, which gives the same results.
+ * runs its parts itself, which gives the same results. When as many callers as there are kernel
+ * threads (or cores, if fewer) are inside kernels at once, the callers already use the cores, so
+ * each runs its parts itself and the workers park instead of competing with them.
+ *
+ * <p>Faults: the pool survives any {@link Throwable}. A part's failure (an {@link Error} such as
+ * {@link OutOfMemoryError} included) is recorded and rethrown to the caller after the other parts
+ * finish, so a caller never gets a partly computed result without an exception; the claim on the
+ * pool is released whatever the caller throws; a worker that dies is replaced at the next job (and
+ * a job waiting for a part the dead worker had claimed fails instead of hanging); a worker's
+ * interrupt flag, set by someone else, is cleared before it parks, so it never spins on it.
  */
 final class KernelPool {
 
@@ -26,7 +36,28 @@ final class KernelPool {
     /** How long an idle worker spins, waiting for the next job, before it parks. */
     private static final long SPIN_NANOS = 200_000L;
 
-    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    /**
+     * Callers inside kernels at once from which each runs its parts itself: as many as there are
+     * kernel threads or cores, whichever is fewer (at least 2, so that one caller uses the pool).
+     */
+    private static final int INLINE_CALLERS =
+            Math.max(2, Math.min(THREADS, Runtime.getRuntime().availableProcessors()));
+
+    /** 1 while a caller holds the pool: claimed by a CAS, released by a plain volatile store (no call). */
+    private static volatile int busy;
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findStaticVarHandle(KernelPool.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Threads currently inside {@link #run} (callers, and parts that run kernels themselves). */
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
+    /** The workers; an element is replaced (by the caller holding {@link #BUSY}) when its thread has died. */
     private static final Worker[] WORKERS = startWorkers(THREADS - 1);
     private static final AtomicLong JOB_IDS = new AtomicLong();
     /** The job being run, or null; written only by the caller holding {@link #BUSY}. */
@@ -79,14 +110,52 @@ final class KernelPool {
      * returns when all are done. The first exception of a part is rethrown.
      */
     static void run(int parts, IntConsumer body) {
-        if (parts <= 1 || WORKERS.length == 0 || !BUSY.compareAndSet(false, true)) {
-            for (int p = 0; p < parts; p++) {
-                body.accept(p);
-            }
+        if (parts <= 1 || WORKERS.length == 0) {
+            runInline(parts, body);
             return;
         }
+        // A stack overflow must strike before the count and the claim are taken, not in the finally
+        // blocks that give them back: those run at this frame's depth, which the probe has just
+        // shown to have room for a few more calls. (The release of the claim makes no call at all.)
+        stackProbe(PROBE_FRAMES);
+        int active = ACTIVE.incrementAndGet();
+        try { // no call between the increment and the try: the count is always given back
+            if (active >= INLINE_CALLERS || !BUSY.compareAndSet(0, 1)) {
+                runInline(parts, body);
+                return;
+            }
+            try { // nor between the claim and this try: the claim is released whatever is thrown
+                runOnPool(parts, body);
+            } finally {
+                current = null;
+                busy = 0;
+            }
+        } finally {
+            ACTIVE.decrementAndGet();
+        }
+    }
+
+    /** Frames of {@link #stackProbe} below {@link #run}: more than the calls its finally blocks make. */
+    private static final int PROBE_FRAMES = 6;
+
+    /** Uses a few stack frames, so that a thread near the end of its stack overflows here. */
+    private static long stackProbe(int frames) {
+        long a = frames * 0x9E3779B97F4A7C15L;
+        long b = a ^ (a >>> 29);
+        return frames <= 0 ? b : b + stackProbe(frames - 1);
+    }
+
+    private static void runInline(int parts, IntConsumer body) {
+        for (int p = 0; p < parts; p++) {
+            body.accept(p);
+        }
+    }
+
+    /** Runs a job with the workers; the caller holds {@link #BUSY}. */
+    private static void runOnPool(int parts, IntConsumer body) {
         Job job = new Job(JOB_IDS.incrementAndGet(), parts, body);
         try {
+            replaceDeadWorkers();
             current = job;
             for (Worker w : WORKERS) {
                 if (w.parked) {
@@ -98,9 +167,38 @@ final class KernelPool {
         } finally {
             current = null;
             job.body = null;
-            BUSY.set(false);
         }
         job.rethrow();
+    }
+
+    /** Starts a new worker in place of each one whose thread has ended. */
+    private static void replaceDeadWorkers() {
+        for (int i = 0; i < WORKERS.length; i++) {
+            if (!WORKERS[i].isAlive()) {
+                Worker w = new Worker(i + 1);
+                w.start();
+                WORKERS[i] = w;
+            }
+        }
+    }
+
+    /** Whether no caller holds the pool or is inside {@link #run} (for tests). */
+    static boolean idle() {
+        return busy == 0 && ACTIVE.get() == 0;
+    }
+
+    /** Number of worker threads (for tests). */
+    static int workers() {
+        return WORKERS.length;
+    }
+
+    /** Number of live workers (for tests). */
+    static int liveWorkers() {
+        int n = 0;
+        for (Worker w : WORKERS) {
+            n += w.isAlive() ? 1 : 0;
+        }
+        return n;
     }
 
     private static Worker[] startWorkers(int n) {
@@ -128,20 +226,33 @@ final class KernelPool {
             this.body = body;
         }
 
-        /** Runs parts until none is left unclaimed. */
+        /**
+         * Runs parts until none is left unclaimed. Each claimed part is counted done whether it
+         * completes or fails, and a failure of any kind is recorded for the caller.
+         */
         void work() {
-            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+            while (true) {
+                int p = next.getAndIncrement();
+                if (p >= parts) {
+                    return;
+                }
                 try {
                     body.accept(p);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
+                    if (t instanceof ThreadDeath) {
+                        throw (ThreadDeath) t; // the thread is meant to end (counted done below); the pool replaces it
+                    }
                 } finally {
                     done.incrementAndGet();
                 }
             }
         }
 
-        /** Waits for the parts other threads claimed; they are running, so this is short. */
+        /**
+         * Waits for the parts other threads claimed; they are running, so this is short. A worker
+         * that died holding a part of this job fails the job instead of leaving it waiting forever.
+         */
         void awaitDone() {
             long start = System.nanoTime();
             while (done.get() < parts) {
@@ -149,6 +260,13 @@ final class KernelPool {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();
+                    for (Worker w : WORKERS) {
+                        if (w.running == this && !w.isAlive() && done.get() < parts) {
+                            failure.compareAndSet(null, new IllegalStateException(
+                                    "kernel pool: worker " + w.getName() + " died while running a part"));
+                            return;
+                        }
+                    }
                 }
             }
         }
@@ -170,6 +288,8 @@ final class KernelPool {
     /** A daemon thread that runs the parts of each new job, spinning briefly between jobs. */
     private static final class Worker extends Thread {
         volatile boolean parked;
+        /** The job whose parts this worker is running, or null. */
+        volatile Job running;
 
         Worker(int index) {
             super("grad4j-kernel-" + index);
@@ -182,7 +302,18 @@ final class KernelPool {
             while (true) {
                 Job job = awaitJob(seen);
                 seen = job.id;
-                job.work();
+                running = job;
+                try {
+                    job.work();
+                } catch (ThreadDeath death) {
+                    throw death;
+                } catch (Throwable t) {
+                    // Parts record their own failures; anything else (an Error in the bookkeeping) must
+                    // not end the worker.
+                    job.failure.compareAndSet(null, t);
+                } finally {
+                    running = null;
+                }
             }
         }
 
@@ -196,6 +327,8 @@ final class KernelPool {
                 if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
+                    // An interrupt from someone else would make park return at once, forever: clear it.
+                    Thread.interrupted();
                     parked = true;
                     job = current;
                     if (job == null || job.id == seen) {

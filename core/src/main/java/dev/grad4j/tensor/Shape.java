@@ -43,20 +43,20 @@ public final class Shape {
      * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@link #MAX_SIZE}
      */
     public static int size(String op, int... dims) {
-        long n = 1;
+        boolean empty = false;
         for (int d : dims) {
             if (d < 0) {
                 throw new IllegalArgumentException(op + ": negative dimension: " + Arrays.toString(dims));
             }
-            n *= d;
+            empty |= d == 0;
+        }
+        if (empty) {
+            return 0;
+        }
+        long n = 1;
+        for (int d : dims) {
+            n *= d; // no long overflow: n <= MAX_SIZE before, d < 2^31
             if (n > MAX_SIZE) {
-                // Keep multiplying in long (no overflow: each factor < 2^31, and we stop once above MAX_SIZE
-                // unless a later dimension is 0, which we look for first).
-                for (int z : dims) {
-                    if (z == 0) {
-                        return 0;
-                    }
-                }
                 throw new IllegalArgumentException(op + ": too many elements: " + Arrays.toString(dims)
                         + " (a shape holds at most " + MAX_SIZE + ")");
             }

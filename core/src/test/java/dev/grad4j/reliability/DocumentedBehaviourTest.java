@@ -32,6 +32,15 @@ class DocumentedBehaviourTest {
     }
 
     @Test
+    void readingAnIntArrayNeverExposesItsStorage() {
+        int[] data = {1, 2, 3};
+        dev.grad4j.tensor.IntArray a = dev.grad4j.tensor.IntArray.of(data, 3);
+        data[0] = 9;
+        a.toArray()[1] = 9;
+        assertThat(a.toArray()).containsExactly(1, 2, 3);
+    }
+
+    @Test
     void optimizerLoadStateDictReportsANullKey() {
         Tensor w = Tensor.var("w", NDArray.ones(2));
         SGD sgd = new SGD(List.of(w), 0.1f);

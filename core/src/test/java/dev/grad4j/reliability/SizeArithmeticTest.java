@@ -32,6 +32,8 @@ class SizeArithmeticTest {
                 .hasMessageContaining("too many elements");
         assertThat(Shape.of(0, 65536, 65536).size()).isZero();
         assertThat(Shape.size("op", 46341, 46341, 0)).isZero();
+        assertThatThrownBy(() -> Shape.of(65536, 65536, 0, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape: negative dimension");
         assertThatThrownBy(() -> Shape.size("op", 3, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("op: negative dimension: [3, -1]");
         assertThatThrownBy(() -> Shape.of("reshape", 65536, 65536))
@@ -64,6 +66,16 @@ class SizeArithmeticTest {
         assertThatThrownBy(() -> B.matmul(x, false, w, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too many elements");
+    }
+
+    @Test
+    void aConvolutionWhoseUnfoldedInputOverflowsFailsCleanly() {
+        // 33 x 33 kernel over 2048 x 2048 positions: 1089 x 4194304 unfolded elements, above an int.
+        NDArray x = NDArray.zeros(1, 1, 2048, 2048);
+        NDArray w = NDArray.zeros(1, 1, 33, 33);
+        assertThatThrownBy(() -> B.conv(x, w, null, new int[] {1, 1}, new int[] {16, 16}, new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv: the unfolded input of 1089 rows");
     }
 
     @Test

@@ -24,11 +24,13 @@ public final class Examples {
         PROGRAMS.put("bench-mlp", BenchMlp::main);
         PROGRAMS.put("bench-xor", BenchXor::main);
         PROGRAMS.put("bench-gpt", BenchGpt::main);
+        PROGRAMS.put("bench-serve", BenchServe::main);
         PROGRAMS.put("xor", Xor::main);
         PROGRAMS.put("mnist", MnistMlp::main);
         PROGRAMS.put("mnist-cnn", MnistCnn::main);
         PROGRAMS.put("char-gpt", CharGpt::main);
         PROGRAMS.put("jmh", dev.grad4j.bench.JmhMain::main);
+        PROGRAMS.put("fuzz", dev.grad4j.fuzz.FileFuzzer::main);
     }
 
     private Examples() {

@@ -20,8 +20,6 @@ public final class BenchGpt {
 
     private static final int V = 65;
     private static final int T = CharGpt.CONTEXT;
-    private static final int SAMPLES = 7;
-    private static final double MIN_SAMPLE_S = 0.5;
 
     private BenchGpt() {
     }
@@ -61,35 +59,15 @@ public final class BenchGpt {
             optimizer.step(loss.backward());
             last[0] = loss.item();
         };
-        for (int i = 0; i < 10; i++) {
-            step.run();
-        }
-        long t0 = System.nanoTime();
-        int n0 = 0;
-        while (System.nanoTime() - t0 < 300_000_000L) {
-            step.run();
-            n0++;
-        }
-        double per = (System.nanoTime() - t0) / 1e9 / n0;
-        int k = Math.max(3, (int) (MIN_SAMPLE_S / per));
-        double[] rates = new double[SAMPLES];
-        for (int s = 0; s < SAMPLES; s++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < k; i++) {
-                step.run();
-            }
-            rates[s] = (double) batch * k / ((System.nanoTime() - start) / 1e9);
-        }
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
-        double median = sorted[SAMPLES / 2];
+        Throughput.Result r = Throughput.measure(step, batch, 10, 3);
+        double median = r.median();
         long params = model.parameters().stream().mapToLong(p -> p.shape().size()).sum();
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"gpt_train\",\"lib\":\"grad4j\",\"kernels\":\"%s\",\"threads\":%d,\"batch\":%d,"
                         + "\"context\":%d,\"params\":%d,\"samples_per_s_median\":%.1f,\"tokens_per_s_median\":%.1f,"
                         + "\"min\":%.1f,\"max\":%.1f,\"ms_per_step_median\":%.4f,\"steps_per_sample\":%d,"
                         + "\"samples\":%d,\"final_loss\":%.4f}",
-                BenchArgs.kernels(), BenchArgs.threads(), batch, T, params, median, median * T, sorted[0],
-                sorted[SAMPLES - 1], 1000.0 * batch / median, k, SAMPLES, last[0]));
+                BenchArgs.kernels(), BenchArgs.threads(), batch, T, params, median, median * T, r.min(),
+                r.max(), 1000.0 * batch / median, r.stepsPerSample(), Throughput.SAMPLES, last[0]));
     }
 }

@@ -87,7 +87,7 @@ class PoolNormKernelsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void theUnrolled2x2MaxPoolEqualsTheGeneralLoopIncludingTiesInfinitiesAndNaN() {
+    void theUnrolled2x2MaxPoolEqualsTheGeneralLoopIncludingTiesSignedZerosInfinitiesAndNaN() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(11);
         int planes = 3;
         int h = 7;
@@ -95,7 +95,8 @@ class PoolNormKernelsTest {
         float[] x = new float[planes * h * w];
         for (int i = 0; i < x.length; i++) {
             int kind = r.nextInt(10);
-            x[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.NEGATIVE_INFINITY : kind < 5 ? 1f : (float) r.nextGaussian();
+            x[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.NEGATIVE_INFINITY : kind == 2 ? -0f : kind == 3 ? 0f
+                    : kind < 6 ? 1f : (float) r.nextGaussian();
         }
         int oh = 3;
         int ow = 3;

@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * A tiny pre-LayerNorm GPT for the generation and sorting tests, with a key/value-cached forward and
  * optional dropout (as minGPT: on the embeddings and on each residual branch, in training mode only).
  */
-final class TestGpt extends AbstractModule {
+public final class TestGpt extends AbstractModule {
 
     /** One block: {@code x + drop(attn(ln1(x)))}, then {@code x + drop(fc2(gelu(fc1(ln2(x)))))}. */
     static final class Block extends AbstractModule {
@@ -60,7 +60,7 @@ final class TestGpt extends AbstractModule {
     final LayerNorm lnF;
     final Linear head;
 
-    TestGpt(int vocab, int block, int embed, int heads, int layers, RandomGenerator random) {
+    public TestGpt(int vocab, int block, int embed, int heads, int layers, RandomGenerator random) {
         this(vocab, block, embed, heads, layers, 0f, random);
     }
 
@@ -129,7 +129,7 @@ final class TestGpt extends AbstractModule {
     }
 
     /** Logits {@code [B, T, V]}; with a cache, ids are the next positions after the cached ones. */
-    Tensor forward(IntArray ids, KVCache cache) {
+    public Tensor forward(IntArray ids, KVCache cache) {
         int t = ids.shape().dim(1);
         int start = cache == null ? 0 : cache.length();
         int[] positions = new int[t];

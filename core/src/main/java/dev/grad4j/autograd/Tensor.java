@@ -7,6 +7,7 @@ import dev.grad4j.tensor.Shape;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
  * A value in a recorded computation: an {@link NDArray}, the op that made it and that op's inputs.
@@ -444,7 +445,7 @@ public final class Tensor {
      * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1]}
      * @throws NullPointerException if {@code random} is null
      */
-    public Tensor dropout(float p, boolean training, java.util.random.RandomGenerator random) {
+    public Tensor dropout(float p, boolean training, RandomGenerator random) {
         return DropoutOps.dropout(this, p, training, random);
     }
 

@@ -15,7 +15,8 @@ final class Throughput {
 
     static final int SAMPLES = 7;
     static final double MIN_SAMPLE_S = 0.5;
-    static final double WARMUP_S = 4.0;
+    /** Seconds of warm-up at least; {@code -Dgrad4j.bench.warmup=SECONDS} changes it. */
+    static final double WARMUP_S = Double.parseDouble(System.getProperty("grad4j.bench.warmup", "4"));
 
     /**
      * The measured rates, sorted ascending.

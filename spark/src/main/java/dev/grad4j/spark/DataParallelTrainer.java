@@ -35,8 +35,9 @@ import org.apache.spark.broadcast.Broadcast;
  *       {@code factory}) and computes the SUMMED loss of its shard and its gradient;</li>
  *   <li>the partitions' vectors are added by {@code treeAggregate} along a binary tree fixed by
  *       the partition indices, so the rounding never depends on scheduling or core count;</li>
- *   <li>the driver divides the sums by the global batch size (the mean loss and its gradient, as
- *       a single machine computes them up to summation order) and calls
+ *   <li>the driver divides the sums by the global batch size {@code B} ({@code B·T} tokens for
+ *       token sequences of length {@code T}: the mean loss and its gradient, as a single machine
+ *       computes them up to summation order) and calls
  *       {@code optimizer.step}.</li>
  * </ol>
  *
@@ -113,7 +114,8 @@ public final class DataParallelTrainer {
      * @param model the driver's model: the parameters that are trained, same architecture as the factory's
      * @param optimizer the optimizer of {@code model.parameters()}
      * @param batchSize the global batch size (examples per step over all partitions)
-     * @return a builder with defaults: cross-entropy, no shuffling, last partial batch kept, no checkpoints
+     * @return a builder with defaults: cross-entropy (of token sequences if {@code data} holds them), no
+     *     shuffling, last partial batch kept, no checkpoints
      * @throws IllegalArgumentException if {@code batchSize <= 0}
      */
     public static Builder builder(DistributedDataset data, SerializableSupplier<? extends Module> factory, Module model,
@@ -129,7 +131,7 @@ public final class DataParallelTrainer {
         private final Module model;
         private final Optimizer optimizer;
         private final int batchSize;
-        private ExampleLoss loss = ExampleLoss.crossEntropy();
+        private ExampleLoss loss;
         private RandomGenerator random;
         private boolean dropLast;
         private Path checkpointFile;
@@ -146,9 +148,13 @@ public final class DataParallelTrainer {
                 throw new IllegalArgumentException("DataParallelTrainer: batchSize must be positive, got " + batchSize);
             }
             this.batchSize = batchSize;
+            this.loss = data.sequences() ? ExampleLoss.sequenceCrossEntropy() : ExampleLoss.crossEntropy();
         }
 
-        /** The summed training loss; default {@link ExampleLoss#crossEntropy()}. */
+        /**
+         * The summed training loss; default {@link ExampleLoss#crossEntropy()}, or
+         * {@link ExampleLoss#sequenceCrossEntropy()} for token sequences.
+         */
         public Builder loss(ExampleLoss loss) {
             this.loss = Objects.requireNonNull(loss, "DataParallelTrainer: loss is null");
             return this;
@@ -207,7 +213,7 @@ public final class DataParallelTrainer {
         }
     }
 
-    /** The loss of one step: the mean over the global batch. */
+    /** The loss of one step: the mean over the global batch (over its tokens for token sequences). */
     public record StepResult(long step, int examples, float loss) {
     }
 
@@ -215,7 +221,10 @@ public final class DataParallelTrainer {
     public record EpochResult(int steps, double meanLoss) {
     }
 
-    /** The mean loss and the accuracy of the model over a distributed dataset. */
+    /**
+     * The mean loss and the accuracy of the model over a distributed dataset: per example, or per
+     * counted token for token sequences; {@code examples} counts examples (sequences).
+     */
     public record Evaluation(double loss, double accuracy, long examples) {
     }
 
@@ -310,15 +319,24 @@ public final class DataParallelTrainer {
      * The mean loss and the accuracy (highest logit, first on ties) of the current model over
      * {@code test}, computed in the executors without recording and summed like gradients.
      *
-     * @param test examples of the training set's width
+     * <p>For token sequences the loss and the accuracy are per token (the highest logit at each
+     * position against its target; targets of {@code ignore_index} are not counted).
+     *
+     * @param test examples of the training set's width and kind
      * @return mean loss, accuracy and example count
+     * @throws IllegalArgumentException if {@code test} holds sequences and the training set feature
+     *     vectors, or the other way round
      */
     public Evaluation evaluate(DistributedDataset test) {
         Objects.requireNonNull(test, "DataParallelTrainer.evaluate: test is null");
+        if (test.sequences() != data.sequences()) {
+            throw new IllegalArgumentException("DataParallelTrainer.evaluate: " + test + " for a model trained on "
+                    + data);
+        }
         float[] total = run(test, StepPlan.of(id, model, null), false);
         long n = test.size();
         return total == null ? new Evaluation(Double.NaN, Double.NaN, 0)
-                : new Evaluation((double) total[0] / n, (double) total[1] / n, n);
+                : new Evaluation((double) total[0] / total[2], (double) total[1] / total[2], n);
     }
 
     /**
@@ -336,12 +354,17 @@ public final class DataParallelTrainer {
         return rows.mapPartitions(it -> Tasks.predict(it, b, f));
     }
 
-    /** One step on the global batch {@code indices}; returns its mean loss. */
+    /**
+     * One step on the global batch {@code indices}; returns its mean loss. The shards' summed
+     * losses and gradients are divided by their summed {@link ExampleLoss#terms} (exact in float up
+     * to 2^24 terms per global batch).
+     */
     private float train(int[] indices) {
         StepPlan plan = StepPlan.of(id, model, data.shard(indices));
         float[] total = run(data, plan, true);
         int length = plan.gradientLength();
-        int b = indices.length;
+        // The global batch's number of terms: B examples, or the B·T (counted) tokens of B sequences.
+        float b = total[length + plan.paramNames.length + 1];
         Tensor surrogate = null;
         int offset = 0;
         for (int i = 0; i < plan.paramNames.length; i++) {

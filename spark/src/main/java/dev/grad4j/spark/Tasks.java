@@ -31,7 +31,8 @@ final class Tasks {
     /**
      * The summed loss and gradient of partition {@code p}'s shard, as a leaf vector:
      * {@code [gradients in parameter order..., count of shards with a gradient per parameter...,
-     * loss sum, examples]}; {@code null} (zeros) for an empty shard.
+     * loss sum, terms]} (terms: {@link ExampleLoss#terms}, the examples or the counted tokens);
+     * {@code null} (zeros) for an empty shard.
      */
     static Iterator<OrderedSum> gradient(int p, Iterator<Block> blocks, Broadcast<StepPlan> broadcast,
             SerializableSupplier<? extends Module> factory, ExampleLoss loss) {
@@ -48,7 +49,8 @@ final class Tasks {
         try {
             plan.loadInto(model);
             model.train();
-            Tensor sum = loss.sum(model, block.gather(positions));
+            Batch batch = block.gather(positions);
+            Tensor sum = loss.sum(model, batch);
             Gradients g = sum.backward();
             Map<String, Tensor> named = model.namedParameters();
             int offset = 0;
@@ -62,14 +64,17 @@ final class Tasks {
                 offset += plan.paramSizes[i];
             }
             out[length + params] = sum.item();
-            out[length + params + 1] = positions.length;
+            out[length + params + 1] = loss.terms(batch);
         } finally {
             WorkerModels.release(plan.trainerId, model);
         }
         return Collections.singletonList(OrderedSum.leaf(p, out)).iterator();
     }
 
-    /** {@code [loss sum, correct, examples]} of partition {@code p}'s whole block, without recording. */
+    /**
+     * {@code [loss sum, correct, terms]} of partition {@code p}'s whole block, without recording
+     * (for token sequences, correct and terms count tokens).
+     */
     static Iterator<OrderedSum> evaluate(int p, Iterator<Block> blocks, Broadcast<StepPlan> broadcast,
             SerializableSupplier<? extends Module> factory, ExampleLoss loss) {
         Block block = blocks.next();
@@ -79,6 +84,7 @@ final class Tasks {
         }
         float lossSum = 0f;
         int correct = 0;
+        long terms = 0;
         Module model = WorkerModels.borrow(plan.trainerId, factory);
         try (var scope = Autograd.noGrad()) {
             plan.loadInto(model);
@@ -86,12 +92,13 @@ final class Tasks {
             for (int from = 0; from < block.size(); from += CHUNK) {
                 Batch b = block.slice(from, Math.min(block.size(), from + CHUNK));
                 lossSum += loss.sum(model, b).item();
-                correct += correct(model.forward(Tensor.constant(b.features())).value(), b.labels());
+                correct += correct(loss.logits(model, b).value(), b.labelArray().toArray());
+                terms += loss.terms(b);
             }
         } finally {
             WorkerModels.release(plan.trainerId, model);
         }
-        return Collections.singletonList(OrderedSum.leaf(p, new float[] {lossSum, correct, block.size()})).iterator();
+        return Collections.singletonList(OrderedSum.leaf(p, new float[] {lossSum, correct, terms})).iterator();
     }
 
     /** The model's outputs for each row, the model loaded once for the partition. */
@@ -140,9 +147,16 @@ final class Tasks {
         return result;
     }
 
-    /** The number of rows whose highest logit (the first on ties) is the label. */
+    /**
+     * The number of rows of {@code logits} {@code [..., classes]} (one per label, in order) whose
+     * highest logit (the first on ties) is the label.
+     */
     static int correct(NDArray logits, int[] labels) {
-        int classes = logits.shape().dim(1);
+        int classes = logits.shape().dim(logits.shape().rank() - 1);
+        if (logits.shape().size() != (long) labels.length * classes) {
+            throw new IllegalArgumentException("DataParallelTrainer.evaluate: logits " + logits.shape() + " for "
+                    + labels.length + " labels");
+        }
         float[] z = logits.toArray();
         int correct = 0;
         for (int n = 0; n < labels.length; n++) {

@@ -26,11 +26,11 @@ public final class BenchGemm {
             NDArray a = NDArray.randn(random, n, n);
             NDArray b = NDArray.randn(random, n, n);
             double flop = 2.0 * n * n * n;
-            // Warm up for a second (the JIT compiles the kernels), timing the last calls.
+            // Warm up (the JIT compiles the kernels; see Throughput.WARMUP_S), timing the last calls.
             long warmStart = System.nanoTime();
             int calls = 0;
             long t0 = warmStart;
-            while (System.nanoTime() - warmStart < 1_000_000_000L || calls < 3) {
+            while (System.nanoTime() - warmStart < (long) (Throughput.WARMUP_S * 1e9) || calls < 3) {
                 t0 = System.nanoTime();
                 backend.matmul(a, b);
                 calls++;

@@ -936,7 +936,7 @@ public final class CpuBackend implements Backend {
         int sw = stride[1];
         int ph = padding[0];
         int pw = padding[1];
-        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.maxPool(
+        KernelPool.forItems(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.maxPool(
                 xd, y, idx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw));
         Shape out = Shape.of(g.outDims());
         return new MaxPoolResult(new NDArray(y, out), new IntArray(idx, out));
@@ -960,7 +960,7 @@ public final class CpuBackend implements Backend {
         int ohw = gs.dim(-2) * gs.dim(-1);
         float[] gd = grad.data;
         int[] id = indices.data;
-        KernelPool.forRange(inputShape.size() / hw, planeGrain(hw),
+        KernelPool.forItems(inputShape.size() / hw, planeGrain(hw),
                 (from, to) -> PoolKernels.maxPoolBackward(gd, id, dx, from, to, hw, ohw));
         return new NDArray(dx, inputShape);
     }
@@ -986,7 +986,7 @@ public final class CpuBackend implements Backend {
         int sw = stride[1];
         int ph = padding[0];
         int pw = padding[1];
-        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPool(
+        KernelPool.forItems(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPool(
                 xd, y, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
         return new NDArray(y, Shape.of(g.outDims()));
     }
@@ -1006,7 +1006,7 @@ public final class CpuBackend implements Backend {
         int sw = stride[1];
         int ph = padding[0];
         int pw = padding[1];
-        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPoolBackward(
+        KernelPool.forItems(g.planes(), planeGrain(g.h() * g.w()), (from, to) -> PoolKernels.avgPoolBackward(
                 gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow(), kh, kw, sh, sw, ph, pw, countIncludePad));
         return new NDArray(dx, inputShape);
     }
@@ -1022,7 +1022,7 @@ public final class CpuBackend implements Backend {
         PoolGeometry g = geometry(x.shape(), outH, outW);
         float[] y = new float[Shape.size("adaptiveAvgPool2d", g.planes(), outH, outW)];
         float[] xd = x.data;
-        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()),
+        KernelPool.forItems(g.planes(), planeGrain(g.h() * g.w()),
                 (from, to) -> PoolKernels.adaptiveAvgPool(xd, y, from, to, g.h(), g.w(), outH, outW));
         return new NDArray(y, Shape.of(g.outDims()));
     }
@@ -1041,7 +1041,7 @@ public final class CpuBackend implements Backend {
         PoolGeometry g = geometry(inputShape, gs.dim(-2), gs.dim(-1));
         float[] dx = new float[inputShape.size()];
         float[] gd = grad.data;
-        KernelPool.forRange(g.planes(), planeGrain(g.h() * g.w()), (from, to) ->
+        KernelPool.forItems(g.planes(), planeGrain(g.h() * g.w()), (from, to) ->
                 PoolKernels.adaptiveAvgPoolBackward(gd, dx, from, to, g.h(), g.w(), g.oh(), g.ow()));
         return new NDArray(dx, inputShape);
     }
@@ -1100,7 +1100,7 @@ public final class CpuBackend implements Backend {
         float[] xd = x.data;
         float[] w = weight == null ? null : weight.data;
         float[] b = bias == null ? null : bias.data;
-        KernelPool.forRange(c, channelGrain(n * s), (from, to) -> {
+        KernelPool.forItems(c, channelGrain(n * s), (from, to) -> {
             NormKernels.stats(xd, n, c, s, from, to, eps, mean, var, invStd);
             NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b);
         });
@@ -1133,7 +1133,7 @@ public final class CpuBackend implements Backend {
         float[] xd = x.data;
         float[] w = weight == null ? null : weight.data;
         float[] b = bias == null ? null : bias.data;
-        KernelPool.forRange(c, channelGrain(n * s),
+        KernelPool.forItems(c, channelGrain(n * s),
                 (from, to) -> NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b));
         return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
                 new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
@@ -1159,7 +1159,7 @@ public final class CpuBackend implements Backend {
         float[] w = weight == null ? null : weight.data;
         float[] md = mean.data;
         float[] is = invStd.data;
-        KernelPool.forRange(c, channelGrain(n * s), (from, to) ->
+        KernelPool.forItems(c, channelGrain(n * s), (from, to) ->
                 NormKernels.backward(gd, xd, n, c, s, from, to, md, is, w, training, dx, dw, db));
         return new BatchNormGrads(dx == null ? null : new NDArray(dx, x.shape()),
                 new NDArray(dw, Shape.of(c)), new NDArray(db, Shape.of(c)));
@@ -1527,7 +1527,7 @@ public final class CpuBackend implements Backend {
         float[] wd = weight == null ? null : weight.data;
         float[] bd = bias == null ? null : bias.data;
         if (n > 0) {
-            KernelPool.forRange(rows, rowGrain(n),
+            KernelPool.forItems(rows, rowGrain(n),
                     (r0, r1) -> LayerNormKernels.forward(xd, wd, bd, y, mean, inv, n, eps, r0, r1));
         }
         return new LayerNormResult(new NDArray(y, x.shape()), new NDArray(mean, lead), new NDArray(inv, lead));
@@ -1580,7 +1580,7 @@ public final class CpuBackend implements Backend {
         float[] id = invStd.data;
         float[] wd = weight == null ? null : weight.data;
         if (n > 0 && rows > 0) {
-            KernelPool.forRange(rows, rowGrain(n),
+            KernelPool.forItems(rows, rowGrain(n),
                     (r0, r1) -> LayerNormKernels.backwardInput(g, xd, wd, md, id, dx, n, r0, r1));
             long work = (long) rows * n;
             int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, n) : 1;
@@ -1904,7 +1904,7 @@ public final class CpuBackend implements Backend {
         float[] lse = new float[elems];
         float[] z = logits.data;
         int[] y = labels.data;
-        KernelPool.forRange(elems, rowGrain(c), (e0, e1) ->
+        KernelPool.forItems(elems, rowGrain(c), (e0, e1) ->
                 LossKernels.crossEntropy(z, y, loss, lse, c, inner, ignoreIndex, labelSmoothing, e0, e1));
         return new CrossEntropyResult(new NDArray(loss, labels.shape()), new NDArray(lse, labels.shape()));
     }
@@ -1965,7 +1965,7 @@ public final class CpuBackend implements Backend {
         float[] z = logits.data;
         float[] l = logSumExp.data;
         int[] y = labels.data;
-        KernelPool.forRange(labels.size(), rowGrain(c), (e0, e1) ->
+        KernelPool.forItems(labels.size(), rowGrain(c), (e0, e1) ->
                 LossKernels.crossEntropyBackward(g, z, y, l, dz, c, inner, ignoreIndex, labelSmoothing, e0, e1));
         return new NDArray(dz, logits.shape());
     }

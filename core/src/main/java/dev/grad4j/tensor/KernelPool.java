@@ -93,14 +93,27 @@ final class KernelPool {
      * {@code grain} elements (aligned to 64) when {@code n} is large enough, else on the caller.
      */
     static void forRange(int n, int grain, RangeBody body) {
+        split(n, grain, ~63, body);
+    }
+
+    /**
+     * Like {@link #forRange} for {@code n} independent items of some size (channels, planes, rows),
+     * split without alignment: 64 channels go 32 and 32 to two threads, where {@code forRange}'s
+     * 64-element alignment would give all of them to one.
+     */
+    static void forItems(int n, int grain, RangeBody body) {
+        split(n, grain, ~0, body);
+    }
+
+    private static void split(int n, int grain, int alignMask, RangeBody body) {
         int parts = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
         if (parts <= 1) {
             body.run(0, n);
             return;
         }
         run(parts, part -> {
-            int from = (int) ((long) n * part / parts) & ~63;
-            int to = part + 1 == parts ? n : (int) ((long) n * (part + 1) / parts) & ~63;
+            int from = (int) ((long) n * part / parts) & alignMask;
+            int to = part + 1 == parts ? n : (int) ((long) n * (part + 1) / parts) & alignMask;
             body.run(from, to);
         });
     }

@@ -48,6 +48,27 @@ class KernelPoolTest {
     }
 
     @Test
+    void forItemsCoversTheItemsOnceAndSplitsEvenSmallCounts() {
+        for (int n : new int[] {0, 1, 2, 3, 32, 64, 1000}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(n);
+            List<Integer> nonEmptyParts = java.util.Collections.synchronizedList(new ArrayList<>());
+            KernelPool.forItems(n, 1, (from, to) -> {
+                if (to > from) {
+                    nonEmptyParts.add(from);
+                }
+                for (int i = from; i < to; i++) {
+                    seen.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertThat(seen.get(i)).as("item %d of %d", i, n).isEqualTo(1);
+            }
+            // 64 channels on two threads go 32 and 32 (forRange's alignment would give one thread all 64)
+            assertThat(nonEmptyParts).as("parts of %d items", n).hasSize(Math.min(n, KernelPool.THREADS));
+        }
+    }
+
+    @Test
     void aFailingPartIsRethrownAfterTheOthersFinishAndThePoolStaysUsable() {
         AtomicIntegerArray runs = new AtomicIntegerArray(4);
         assertThatThrownBy(() -> KernelPool.run(4, p -> {

@@ -58,38 +58,18 @@ final class ReduceKernels {
 
     /** Maximum of {@code x} over the flagged axes into {@code out} (keep-dim layout); NaN wins. */
     static void max(float[] x, int[] dims, boolean[] reduced, float[] out) {
-        int rank = dims.length;
-        Arrays.fill(out, Float.NEGATIVE_INFINITY);
-        if (x.length == 0) {
-            return;
-        }
-        int inner = dims[rank - 1];
-        int rows = x.length / inner;
-        int[] ostr = outStrides(dims, reduced);
-        int[] idx = new int[rank];
-        int o = 0;
-        boolean lastReduced = reduced[rank - 1];
-        for (int row = 0; row < rows; row++) {
-            int base = row * inner;
-            if (lastReduced) {
-                float m = out[o];
-                for (int j = 0; j < inner; j++) {
-                    m = maxNaN(m, x[base + j]);
-                }
-                out[o] = m;
-            } else {
-                for (int j = 0; j < inner; j++) {
-                    out[o + j] = maxNaN(out[o + j], x[base + j]);
-                }
-            }
-            o = advance(idx, dims, ostr, o, rank - 2);
-        }
+        extremum(x, dims, reduced, out, true);
     }
 
     /** Minimum of {@code x} over the flagged axes into {@code out} (keep-dim layout); NaN wins. */
     static void min(float[] x, int[] dims, boolean[] reduced, float[] out) {
+        extremum(x, dims, reduced, out, false);
+    }
+
+    /** {@link #max} ({@code isMax}) or {@link #min}: one walk, the comparison chosen once per call. */
+    private static void extremum(float[] x, int[] dims, boolean[] reduced, float[] out, boolean isMax) {
         int rank = dims.length;
-        Arrays.fill(out, Float.POSITIVE_INFINITY);
+        Arrays.fill(out, isMax ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
         if (x.length == 0) {
             return;
         }
@@ -104,12 +84,12 @@ final class ReduceKernels {
             if (lastReduced) {
                 float m = out[o];
                 for (int j = 0; j < inner; j++) {
-                    m = minNaN(m, x[base + j]);
+                    m = isMax ? maxNaN(m, x[base + j]) : minNaN(m, x[base + j]);
                 }
                 out[o] = m;
             } else {
                 for (int j = 0; j < inner; j++) {
-                    out[o + j] = minNaN(out[o + j], x[base + j]);
+                    out[o + j] = isMax ? maxNaN(out[o + j], x[base + j]) : minNaN(out[o + j], x[base + j]);
                 }
             }
             o = advance(idx, dims, ostr, o, rank - 2);

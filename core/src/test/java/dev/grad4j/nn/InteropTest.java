@@ -3,7 +3,6 @@ package dev.grad4j.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grad4j.autograd.Autograd;
 import dev.grad4j.autograd.Tensor;
 import dev.grad4j.io.SafeTensors;
@@ -25,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InteropTest {
 
-    private static final Path DIR = Path.of("src/test/resources/interop");
-    private static final Path WEIGHTS = DIR.resolve("torch_mlp_6_16_16_4.safetensors");
+    private static final Path WEIGHTS = InteropFixtures.DIR.resolve("torch_mlp_6_16_16_4.safetensors");
 
     private static JsonNode expected;
 
@@ -35,7 +33,7 @@ class InteropTest {
 
     @BeforeAll
     static void readExpected() throws IOException {
-        expected = new ObjectMapper().readTree(DIR.resolve("torch_mlp_6_16_16_4.expected.json").toFile());
+        expected = InteropFixtures.expected("torch_mlp_6_16_16_4");
     }
 
     /** The architecture of the fixture, randomly initialised from {@code seed}. */
@@ -43,20 +41,6 @@ class InteropTest {
         SplittableRandom r = new SplittableRandom(seed);
         return new Sequential(new Linear(6, 16, r), new ReLU(), new Linear(16, 16, r), new Tanh(),
                 new Linear(16, 4, r));
-    }
-
-    private static NDArray array(JsonNode node) {
-        JsonNode shape = node.get("shape");
-        int[] dims = new int[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asInt();
-        }
-        JsonNode data = node.get("data");
-        float[] values = new float[data.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) data.get(i).asDouble();
-        }
-        return NDArray.of(values, dims);
     }
 
     private static NDArray run(Module model, NDArray input) {
@@ -73,19 +57,10 @@ class InteropTest {
         List<String> names = new ArrayList<>();
         expected.get("parameter_names").forEach(n -> names.add(n.asText()));
         assertThat(model.namedParameters().keySet()).containsExactlyElementsOf(names);
-        NDArray y = run(model, array(expected.get("input")));
-        NDArray want = array(expected.get("output"));
-        assertThat(y.shape()).isEqualTo(Shape.of(5, 4)).isEqualTo(want.shape());
-
-        double rtol = expected.at("/tolerance/rtol").asDouble();
-        double atol = expected.at("/tolerance/atol").asDouble();
-        float[] got = y.toArray();
-        float[] ref = want.toArray();
-        for (int i = 0; i < ref.length; i++) {
-            assertThat((double) Math.abs(got[i] - ref[i]))
-                    .as("output[%d][%d]: got %s, torch %s", i / 4, i % 4, got[i], ref[i])
-                    .isLessThanOrEqualTo(atol + rtol * Math.abs(ref[i]));
-        }
+        NDArray y = run(model, InteropFixtures.array(expected.get("input")));
+        NDArray want = InteropFixtures.array(expected.get("output"));
+        assertThat(y.shape()).isEqualTo(Shape.of(5, 4));
+        InteropFixtures.assertWithin("output", y, want, expected.get("tolerance"));
     }
 
     @Test
@@ -96,7 +71,7 @@ class InteropTest {
         SafeTensors.save(file, model.stateDict());
 
         Sequential fresh = mlp(2);
-        NDArray input = array(expected.get("input"));
+        NDArray input = InteropFixtures.array(expected.get("input"));
         assertThat(run(fresh, input).toArray()).isNotEqualTo(run(model, input).toArray());
         fresh.loadStateDict(SafeTensors.load(file));
 

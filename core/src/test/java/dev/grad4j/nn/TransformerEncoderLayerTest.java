@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grad4j.autograd.Autograd;
 import dev.grad4j.autograd.GradCheck;
 import dev.grad4j.autograd.Gradients;
@@ -18,7 +17,6 @@ import dev.grad4j.tensor.IntArray;
 import dev.grad4j.tensor.NDArray;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TransformerEncoderLayerTest {
 
-    private static final Path DIR = Path.of("src/test/resources/interop");
     private static final List<String> TORCH_NAMES = List.of("self_attn.in_proj_weight", "self_attn.in_proj_bias",
             "self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear1.weight", "linear1.bias",
             "linear2.weight", "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias");
@@ -43,17 +40,16 @@ class TransformerEncoderLayerTest {
     @Test
     @SuppressWarnings("try") // the scope is used only for its effect
     void pyTorchFixtureLoadsByNameAndReproducesBothOutputs() throws IOException {
-        JsonNode exp = new ObjectMapper().readTree(
-                DIR.resolve("torch_transformer_encoder_d8_h2_ff16.expected.json").toFile());
+        JsonNode exp = InteropFixtures.expected("torch_transformer_encoder_d8_h2_ff16");
         Options opts = Options.DEFAULTS.withDimFeedforward(16).withDropout(0f).withActivation(Activation.GELU)
                 .withNormFirst(true);
         TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, opts, new SplittableRandom(6));
         List<String> names = new ArrayList<>();
         exp.get("parameter_names").forEach(n -> names.add(n.asText()));
         assertThat(layer.stateDict().keySet()).containsExactlyElementsOf(names);
-        layer.loadStateDict(SafeTensors.load(DIR.resolve("torch_transformer_encoder_d8_h2_ff16.safetensors")));
+        layer.loadStateDict(SafeTensors.load(InteropFixtures.DIR.resolve("torch_transformer_encoder_d8_h2_ff16.safetensors")));
         layer.eval();
-        Tensor x = Tensor.constant(array(exp.get("input")));
+        Tensor x = Tensor.constant(InteropFixtures.array(exp.get("input")));
         int t = x.shape().dim(1);
         int[] upper = new int[t * t];
         for (int i = 0; i < t; i++) {
@@ -62,11 +58,13 @@ class TransformerEncoderLayerTest {
             }
         }
         try (var scope = Autograd.noGrad()) {
-            assertWithin(layer.forward(x).value(), array(exp.get("output")), exp.get("tolerance"));
-            assertWithin(layer.forward(x, null, true).value(), array(exp.get("output_causal")), exp.get("tolerance"));
-            // the causal mask given explicitly as PyTorch's src_mask
-            assertWithin(layer.forward(x, IntArray.of(upper, t, t), false).value(), array(exp.get("output_causal")),
+            InteropFixtures.assertWithin("output", layer.forward(x).value(), InteropFixtures.array(exp.get("output")),
                     exp.get("tolerance"));
+            InteropFixtures.assertWithin("causal output", layer.forward(x, null, true).value(),
+                    InteropFixtures.array(exp.get("output_causal")), exp.get("tolerance"));
+            // the causal mask given explicitly as PyTorch's src_mask
+            InteropFixtures.assertWithin("output with src_mask", layer.forward(x, IntArray.of(upper, t, t), false).value(),
+                    InteropFixtures.array(exp.get("output_causal")), exp.get("tolerance"));
         }
     }
 
@@ -257,31 +255,6 @@ class TransformerEncoderLayerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[4, 4]");
         assertThatThrownBy(() -> layer.forward(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("TransformerEncoderLayer");
-    }
-
-    private static NDArray array(JsonNode node) {
-        JsonNode shape = node.get("shape");
-        int[] dims = new int[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asInt();
-        }
-        JsonNode data = node.get("data");
-        float[] values = new float[data.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) data.get(i).asDouble();
-        }
-        return NDArray.of(values, dims);
-    }
-
-    private static void assertWithin(NDArray actual, NDArray expected, JsonNode tol) {
-        assertThat(actual.shape()).isEqualTo(expected.shape());
-        double rtol = tol.get("rtol").asDouble();
-        double atol = tol.get("atol").asDouble();
-        float[] a = actual.toArray();
-        float[] e = expected.toArray();
-        for (int i = 0; i < a.length; i++) {
-            assertThat((double) a[i]).as("element %d", i).isCloseTo(e[i], within(atol + rtol * Math.abs(e[i])));
-        }
     }
 
     private static void assertClose(NDArray a, NDArray b, double tol) {

@@ -54,7 +54,7 @@ class ElementwiseKernels {
                 break;
             case GELU:
                 for (int i = from; i < n; i++) {
-                    y[i] = (float) gelu(x[i]);
+                    y[i] = FloatFunctions.gelu(x[i]);
                 }
                 break;
             case GELU_TANH:
@@ -82,10 +82,6 @@ class ElementwiseKernels {
         return (float) (e / (1.0 + e));
     }
 
-    /** {@code 1 / sqrt(2)}. */
-    private static final double SQRT_HALF = 0.7071067811865476;
-    /** {@code 1 / sqrt(2 pi)}, the standard normal density at 0. */
-    private static final double INV_SQRT_2PI = 0.3989422804014327;
     /** {@code sqrt(2 / pi)}, the scale inside the tanh approximation of GELU. */
     private static final double GELU_TANH_BETA = 0.7978845608028654;
     /** The cubic coefficient of the tanh approximation of GELU. */
@@ -98,32 +94,6 @@ class ElementwiseKernels {
         }
         double e = Math.exp(x);
         return e / (1.0 + e);
-    }
-
-    /** {@code x Φ(x)}, with {@code Φ(x) = erfc(-x / sqrt 2) / 2} accurate in the left tail. */
-    static double gelu(double x) {
-        return 0.5 * x * erfcFast(-x * SQRT_HALF);
-    }
-
-    /**
-     * {@code erfc(x)} with relative error below 1.2e-7 everywhere (Numerical Recipes' Chebyshev
-     * fit {@code erfcc}): one exponential and a fixed polynomial instead of the series of
-     * {@link SpecialFunctions#erfc}, which the exact GELU of a transformer MLP calls millions of
-     * times per step. Float results round to within one ulp of the exact value.
-     */
-    static double erfcFast(double x) {
-        double z = Math.abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2.0 - r;
-    }
-
-    /** {@code Φ(x) + x φ(x)}, the derivative of {@link #gelu}. */
-    static double geluDerivative(double x) {
-        double cdf = 0.5 * erfcFast(-x * SQRT_HALF);
-        return cdf + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
     }
 
     /** {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
@@ -193,7 +163,7 @@ class ElementwiseKernels {
                 break;
             case GELU:
                 for (int i = from; i < n; i++) {
-                    r[i] = (float) (g[i] * geluDerivative(x[i]));
+                    r[i] = g[i] * FloatFunctions.geluDerivative(x[i]);
                 }
                 break;
             case GELU_TANH:

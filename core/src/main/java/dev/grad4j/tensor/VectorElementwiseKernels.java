@@ -1,14 +1,16 @@
 package dev.grad4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API versions of the hot elementwise kernels (ReLU and its gradient, contiguous
- * arithmetic, scaling); the others fall back to {@link ElementwiseKernels}. Results are
- * bit-identical to the scalar ones: the same IEEE operations, lane by lane.
+ * Vector API versions of the hot elementwise kernels (ReLU, the exact GELU and their gradients,
+ * contiguous arithmetic, scaling); the others fall back to {@link ElementwiseKernels}. Results are
+ * bit-identical to the scalar ones: the same IEEE operations, lane by lane (for GELU those of
+ * {@link FloatFunctions}).
  */
 final class VectorElementwiseKernels extends ElementwiseKernels {
 
@@ -17,6 +19,10 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
 
     @Override
     void unary(UnaryOp op, float[] x, float[] y, int from, int to) {
+        if (op == UnaryOp.GELU) {
+            gelu(x, y, from, to);
+            return;
+        }
         if (op != UnaryOp.RELU && op != UnaryOp.NEG) {
             super.unary(op, x, y, from, to);
             return;
@@ -42,6 +48,10 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
 
     @Override
     void unaryBackward(UnaryOp op, float[] g, float[] x, float[] y, float[] r, int from, int to) {
+        if (op == UnaryOp.GELU) {
+            geluBackward(g, x, r, from, to);
+            return;
+        }
         if (op != UnaryOp.RELU && op != UnaryOp.TANH) {
             super.unaryBackward(op, g, x, y, r, from, to);
             return;
@@ -112,5 +122,65 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
         for (; i < to; i++) {
             y[i] = x[i] * s;
         }
+    }
+
+    private static void gelu(float[] x, float[] y, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(normalCdf(v)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatFunctions.gelu(x[i]);
+        }
+    }
+
+    private static void geluBackward(float[] g, float[] x, float[] r, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector density = exp(v.mul(-0.5f).mul(v)).mul(FloatFunctions.INV_SQRT_2PI);
+            FloatVector.fromArray(S, g, i).mul(v.fma(density, normalCdf(v))).intoArray(r, i);
+        }
+        for (; i < to; i++) {
+            r[i] = g[i] * FloatFunctions.geluDerivative(x[i]);
+        }
+    }
+
+    /** {@link FloatFunctions#exp} lane by lane. */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(FloatFunctions.EXP_LO).min(FloatFunctions.EXP_HI);
+        FloatVector kf = c.mul(FloatFunctions.LOG2E).add(FloatFunctions.ROUND);
+        IntVector k = ((IntVector) kf.reinterpretAsInts()).sub(FloatFunctions.ROUND_BITS);
+        kf = kf.sub(FloatFunctions.ROUND);
+        FloatVector r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_HI), c);
+        r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_LO), r);
+        FloatVector p = r.fma(FloatFunctions.E0, FloatFunctions.E1);
+        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E2));
+        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E3));
+        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E4));
+        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E5));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(scale);
+    }
+
+    /** {@link FloatFunctions#normalCdf} lane by lane. */
+    private static FloatVector normalCdf(FloatVector x) {
+        FloatVector z = x.mul(FloatFunctions.SQRT_HALF).abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+        FloatVector p = t.fma(FloatFunctions.C0, FloatFunctions.C1);
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C2));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C3));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C4));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C5));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C6));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C7));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C8));
+        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C9));
+        FloatVector r = t.mul(exp(x.mul(-0.5f).fma(x, p)));
+        return r.blend(FloatVector.broadcast(S, 2f).sub(r), x.compare(VectorOperators.GT, 0f)).mul(0.5f);
     }
 }

@@ -28,6 +28,14 @@ class FastKernelsTest {
             x[1] = -0f;
             x[2] = Float.NaN;
         }
+        if (n > 8) { // the tails and clamps of the exponential inside GELU, SiLU, sigmoid
+            x[3] = -12f;
+            x[4] = 40f;
+            x[5] = Float.NEGATIVE_INFINITY;
+            x[6] = Float.POSITIVE_INFINITY;
+            x[7] = -100f;
+            x[8] = 5e-39f;
+        }
         for (UnaryOp op : UnaryOp.values()) {
             float[] y1 = new float[n];
             float[] y2 = new float[n];

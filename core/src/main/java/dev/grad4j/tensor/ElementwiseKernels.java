@@ -163,7 +163,7 @@ class ElementwiseKernels {
                 break;
             case GELU:
                 for (int i = from; i < n; i++) {
-                    r[i] = g[i] * FloatFunctions.geluDerivative(x[i]);
+                    r[i] = g[i] * FloatFunctions.geluDerivative(x[i], y[i]);
                 }
                 break;
             case GELU_TANH:

@@ -97,9 +97,16 @@ final class FloatFunctions {
         return x * normalCdf(x);
     }
 
-    /** {@code Φ(x) + x φ(x)}, the derivative of {@link #gelu}. */
-    static float geluDerivative(float x) {
+    /** Below this magnitude {@code Φ(x)} rounds to 0.5 and {@code y / x} would lose precision. */
+    static final float CDF_TINY = 0x1p-30f;
+
+    /**
+     * {@code Φ(x) + x φ(x)}, the derivative of {@link #gelu}, given the forward output
+     * {@code y = gelu(x)}: {@code Φ(x)} is recovered as {@code y / x}, which leaves one exponential.
+     */
+    static float geluDerivative(float x, float y) {
+        float cdf = Math.abs(x) < CDF_TINY ? 0.5f : y / x;
         float density = INV_SQRT_2PI * exp(-0.5f * x * x);
-        return Math.fma(x, density, normalCdf(x));
+        return Math.fma(x, density, cdf);
     }
 }

@@ -49,7 +49,7 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
     @Override
     void unaryBackward(UnaryOp op, float[] g, float[] x, float[] y, float[] r, int from, int to) {
         if (op == UnaryOp.GELU) {
-            geluBackward(g, x, r, from, to);
+            geluBackward(g, x, y, r, from, to);
             return;
         }
         if (op != UnaryOp.RELU && op != UnaryOp.TANH) {
@@ -136,16 +136,19 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
         }
     }
 
-    private static void geluBackward(float[] g, float[] x, float[] r, int from, int to) {
+    private static void geluBackward(float[] g, float[] x, float[] y, float[] r, int from, int to) {
         int i = from;
         int bound = from + S.loopBound(to - from);
+        FloatVector half = FloatVector.broadcast(S, 0.5f);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector cdf = FloatVector.fromArray(S, y, i).div(v)
+                    .blend(half, v.abs().compare(VectorOperators.LT, FloatFunctions.CDF_TINY));
             FloatVector density = exp(v.mul(-0.5f).mul(v)).mul(FloatFunctions.INV_SQRT_2PI);
-            FloatVector.fromArray(S, g, i).mul(v.fma(density, normalCdf(v))).intoArray(r, i);
+            FloatVector.fromArray(S, g, i).mul(v.fma(density, cdf)).intoArray(r, i);
         }
         for (; i < to; i++) {
-            r[i] = g[i] * FloatFunctions.geluDerivative(x[i]);
+            r[i] = g[i] * FloatFunctions.geluDerivative(x[i], y[i]);
         }
     }
 

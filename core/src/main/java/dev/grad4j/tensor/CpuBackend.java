@@ -1776,13 +1776,8 @@ public final class CpuBackend implements Backend {
         long work = (long) pairs * t * t * hd * 2;
         int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
         if (t > 0 && pairs > 0) {
-            KernelPool.run(parts, part -> {
-                float[] w = new float[4 * t * hd];
-                float[] scratch = new float[AttentionKernels.ROW_BLOCK * t];
-                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
-                    AttentionKernels.packedForward(dm, heads, p, x, out, probs, w, scratch);
-                }
-            });
+            KernelPool.run(parts, part -> Kernels.ATTENTION.forward(dm, heads, pairs * part / parts,
+                    pairs * (part + 1) / parts, x, out, probs));
         }
         return new AttentionResult(new NDArray(out, Shape.of(b, t, heads * hd)),
                 new NDArray(probs, Shape.of(b, heads, t, t)));
@@ -1809,12 +1804,8 @@ public final class CpuBackend implements Backend {
         long work = (long) pairs * t * t * hd * 2;
         int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, pairs) : 1;
         if (t > 0 && pairs > 0) {
-            KernelPool.run(parts, part -> {
-                float[] w = new float[7 * t * hd + t * t];
-                for (int p = pairs * part / parts, end = pairs * (part + 1) / parts; p < end; p++) {
-                    AttentionKernels.packedBackward(dm, heads, p, g, x, pd, dx, w);
-                }
-            });
+            KernelPool.run(parts, part -> Kernels.ATTENTION.backward(dm, heads, pairs * part / parts,
+                    pairs * (part + 1) / parts, g, x, pd, dx));
         }
         return new NDArray(dx, qkv.shape());
     }

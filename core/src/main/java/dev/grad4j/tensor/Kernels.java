@@ -18,6 +18,7 @@ final class Kernels {
     static final GemmKernels GEMM = selectGemm();
     static final ElementwiseKernels ELEMENTWISE = VECTOR ? VectorSupport.elementwise() : new ElementwiseKernels();
     static final OptimizerKernels OPTIMIZER = VECTOR ? VectorSupport.optimizer() : new OptimizerKernels();
+    static final PackedAttentionKernels ATTENTION = VECTOR ? VectorSupport.attention() : new PackedAttentionKernels();
 
     private Kernels() {
     }
@@ -61,6 +62,10 @@ final class Kernels {
 
         static OptimizerKernels optimizer() {
             return new VectorOptimizerKernels();
+        }
+
+        static PackedAttentionKernels attention() {
+            return new VectorPackedAttentionKernels();
         }
     }
 }

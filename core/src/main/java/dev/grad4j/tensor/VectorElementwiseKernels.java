@@ -153,7 +153,7 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
     }
 
     /** {@link FloatFunctions#exp} lane by lane. */
-    private static FloatVector exp(FloatVector x) {
+    static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(FloatFunctions.EXP_LO).min(FloatFunctions.EXP_HI);
         FloatVector kf = c.mul(FloatFunctions.LOG2E).add(FloatFunctions.ROUND);
         IntVector k = ((IntVector) kf.reinterpretAsInts()).sub(FloatFunctions.ROUND_BITS);

@@ -150,12 +150,11 @@ final class VectorPackedAttentionKernels extends PackedAttentionKernels {
             row[s] = ex;
             sum += ex;
         }
-        float inv = 1f / sum;
         for (int s = 0; s < full; s += L) {
-            FloatVector.fromArray(S, row, s).mul(inv).intoArray(row, s);
+            FloatVector.fromArray(S, row, s).div(sum).intoArray(row, s);
         }
         for (int s = full; s < n; s++) {
-            row[s] *= inv;
+            row[s] /= sum;
         }
     }
 

@@ -135,9 +135,10 @@ class SequenceModulesTest {
         for (Tensor t : List.of(x, kv, m.inProjWeight(), m.outProj().weight())) {
             assertClose(gf.wrt(t), gc.wrt(t));
         }
-        // randn weights give sharp softmaxes: a smaller step keeps the differences accurate
+        // randn weights give sharp softmaxes: a step below the default keeps the differences accurate, and
+        // above 1e-3 it stays clear of the float rounding of the forward (float exp and sums of the fused kernel)
         GradCheck.assertClose(xs -> m.forward(xs.get(0), xs.get(0), xs.get(0), null, true),
-                GradCheck.Options.DEFAULTS.withStep(1e-3).withTolerances(2e-3, 5e-3), NDArray.randn(r, 1, 4, 8));
+                GradCheck.Options.DEFAULTS.withStep(3e-3).withTolerances(2e-3, 5e-3), NDArray.randn(r, 1, 4, 8));
     }
 
     private static void assertClose(NDArray a, NDArray b) {

@@ -1528,7 +1528,7 @@ public final class CpuBackend implements Backend {
         float[] bd = bias == null ? null : bias.data;
         if (n > 0) {
             KernelPool.forItems(rows, rowGrain(n),
-                    (r0, r1) -> LayerNormKernels.forward(xd, wd, bd, y, mean, inv, n, eps, r0, r1));
+                    (r0, r1) -> Kernels.LAYER_NORM.forward(xd, wd, bd, y, mean, inv, n, eps, r0, r1));
         }
         return new LayerNormResult(new NDArray(y, x.shape()), new NDArray(mean, lead), new NDArray(inv, lead));
     }
@@ -1581,10 +1581,10 @@ public final class CpuBackend implements Backend {
         float[] wd = weight == null ? null : weight.data;
         if (n > 0 && rows > 0) {
             KernelPool.forItems(rows, rowGrain(n),
-                    (r0, r1) -> LayerNormKernels.backwardInput(g, xd, wd, md, id, dx, n, r0, r1));
+                    (r0, r1) -> Kernels.LAYER_NORM.backwardInput(g, xd, wd, md, id, dx, n, r0, r1));
             long work = (long) rows * n;
             int parts = work >= SEQ_PARALLEL_MIN ? Math.min(KernelPool.THREADS, n) : 1;
-            KernelPool.run(parts, part -> LayerNormKernels.backwardAffine(g, xd, md, id, dw, db, rows, n,
+            KernelPool.run(parts, part -> Kernels.LAYER_NORM.backwardAffine(g, xd, md, id, dw, db, rows, n,
                     (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts)));
         }
         return new LayerNormGradients(new NDArray(dx, xs), new NDArray(dw, ns), new NDArray(db, ns));

@@ -18,6 +18,7 @@ final class Kernels {
     static final GemmKernels GEMM = selectGemm();
     static final ElementwiseKernels ELEMENTWISE = VECTOR ? VectorSupport.elementwise() : new ElementwiseKernels();
     static final OptimizerKernels OPTIMIZER = VECTOR ? VectorSupport.optimizer() : new OptimizerKernels();
+    static final LayerNormKernels LAYER_NORM = VECTOR ? VectorSupport.layerNorm() : new LayerNormKernels();
     static final PackedAttentionKernels ATTENTION = VECTOR ? VectorSupport.attention() : new PackedAttentionKernels();
 
     private Kernels() {
@@ -62,6 +63,10 @@ final class Kernels {
 
         static OptimizerKernels optimizer() {
             return new VectorOptimizerKernels();
+        }
+
+        static LayerNormKernels layerNorm() {
+            return new VectorLayerNormKernels();
         }
 
         static PackedAttentionKernels attention() {

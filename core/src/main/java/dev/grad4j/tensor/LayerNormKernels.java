@@ -4,12 +4,10 @@ package dev.grad4j.tensor;
  * Layer normalisation over the last {@code n} elements of each row: one fused pass per row for
  * the forward (mean, biased variance, normalise, affine) and for the input gradient, and a
  * column-wise pass with a fixed row order for the weight and bias gradients. Row statistics are
- * computed in double (two passes), so large offsets do not cancel.
+ * computed in two passes (the mean first), so large offsets do not cancel; this implementation
+ * sums in double, {@code VectorLayerNormKernels} in float lanes.
  */
-final class LayerNormKernels {
-
-    private LayerNormKernels() {
-    }
+class LayerNormKernels {
 
     /**
      * Normalises rows {@code [r0, r1)} of {@code x} (rows of length {@code n}) into {@code y} and
@@ -17,7 +15,7 @@ final class LayerNormKernels {
      * {@code w} and {@code b} (length {@code n}) may be null. Modifies {@code y}, {@code mean},
      * {@code invStd}.
      */
-    static void forward(float[] x, float[] w, float[] b, float[] y, float[] mean, float[] invStd,
+    void forward(float[] x, float[] w, float[] b, float[] y, float[] mean, float[] invStd,
                         int n, float eps, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int base = r * n;
@@ -52,7 +50,7 @@ final class LayerNormKernels {
      * {@code gw = grad * w}, {@code dx = invStd (gw - mean(gw) - xh mean(gw xh))}. {@code w} may be
      * null (no affine). Modifies {@code dx}.
      */
-    static void backwardInput(float[] g, float[] x, float[] w, float[] mean, float[] invStd, float[] dx,
+    void backwardInput(float[] g, float[] x, float[] w, float[] mean, float[] invStd, float[] dx,
                               int n, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int base = r * n;
@@ -80,7 +78,7 @@ final class LayerNormKernels {
      * {@code db[j] = Σ_r grad}, summed over all {@code rows} in row order. Either output may be
      * null. Modifies {@code dw} and {@code db}.
      */
-    static void backwardAffine(float[] g, float[] x, float[] mean, float[] invStd, float[] dw, float[] db,
+    void backwardAffine(float[] g, float[] x, float[] mean, float[] invStd, float[] dw, float[] db,
                                int rows, int n, int c0, int c1) {
         int width = c1 - c0;
         double[] aw = new double[width];

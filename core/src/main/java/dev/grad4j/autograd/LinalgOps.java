@@ -34,33 +34,17 @@ final class LinalgOps {
         NDArray xv = x.value();
         NDArray wv = weight.value();
         NDArray y = BACKEND.linear(xv, wv, bias == null ? null : bias.value());
-        int in = wv.shape().dim(1);
-        int out = wv.shape().dim(0);
-        int rows = leadingSize(xv.shape()); // x viewed as [rows, in], also when in or out is 0
-        boolean flat = xv.shape().rank() == 2; // the common [batch, in]: no reshaping copies
-        BackwardRule rule = (i, g) -> {
-            NDArray g2 = flat ? g : g.reshape(rows, out);
-            switch (i) {
-                case 0:
-                    NDArray dx = BACKEND.matmul(g2, wv); // dx = G W
-                    return flat ? dx : dx.reshape(xv.shape().toArray());
-                case 1:
-                    return BACKEND.matmul(g2, true, flat ? xv : xv.reshape(rows, in), false); // dW = Gᵀ x
-                default:
-                    return BACKEND.sum(g2, new int[] {0}, false); // db = Σ_rows G
-            }
+        int[] leading = new int[xv.shape().rank() - 1]; // db sums over every leading dimension
+        for (int d = 0; d < leading.length; d++) {
+            leading[d] = d;
+        }
+        BackwardRule rule = (i, g) -> switch (i) {
+            case 0 -> BACKEND.linearInputGrad(g, wv); // dx = G W, x's leading dims kept
+            case 1 -> BACKEND.linearWeightGrad(g, xv); // dW = Gᵀ x over all rows
+            default -> leading.length == 0 ? g : BACKEND.sum(g, leading, false); // db = Σ_rows G (empty axes sum all)
         };
         return bias == null
                 ? Tensor.record("linear", y, rule, x, weight)
                 : Tensor.record("linear", y, rule, x, weight, bias);
-    }
-
-    /** The product of all dimensions but the last. */
-    private static int leadingSize(Shape s) {
-        int n = 1;
-        for (int d = 0; d < s.rank() - 1; d++) {
-            n *= s.dim(d);
-        }
-        return n;
     }
 }

@@ -403,6 +403,23 @@ public interface Backend {
      */
     NDArray linear(NDArray x, NDArray weight, NDArray bias);
 
+    /**
+     * The input gradient of {@link #linear}: {@code grad [..., out] · weight [out, in]}, result
+     * {@code [..., in]} with grad's leading dimensions (no reshaping copies).
+     *
+     * @throws IllegalArgumentException if grad's last dimension is not weight's first
+     */
+    NDArray linearInputGrad(NDArray grad, NDArray weight);
+
+    /**
+     * The weight gradient of {@link #linear}: {@code gradᵀ x} summed over all leading positions,
+     * grad {@code [..., out]}, x {@code [..., in]} with the same leading dimensions; result
+     * {@code [out, in]}.
+     *
+     * @throws IllegalArgumentException if the leading dimensions differ
+     */
+    NDArray linearWeightGrad(NDArray grad, NDArray x);
+
     // ---- convolution ------------------------------------------------------------------------
 
     /**

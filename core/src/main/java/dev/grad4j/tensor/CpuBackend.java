@@ -1270,6 +1270,44 @@ public final class CpuBackend implements Backend {
         return new NDArray(c, outShape);
     }
 
+    @Override
+    public NDArray linearInputGrad(NDArray grad, NDArray weight) {
+        requireNonNull("linear input gradient", grad, weight);
+        Shape sg = grad.shape();
+        Shape sw = weight.shape();
+        if (sw.rank() != 2 || sg.rank() < 1 || sg.dim(-1) != sw.at(0)) {
+            throw new IllegalArgumentException("linear input gradient: grad " + sg + " does not fit weight " + sw
+                    + " ([..., out] and [out, in])");
+        }
+        int out = sw.at(0);
+        int in = sw.at(1);
+        int rows = out == 0 ? sizeWithoutLast(sg) : grad.size() / out;
+        int[] dims = sg.toArray();
+        dims[dims.length - 1] = in;
+        Shape resultShape = Shape.of("linear input gradient", dims);
+        float[] c = new float[resultShape.size()];
+        Gemm.gemm(false, false, rows, in, out, grad.data, 0, weight.data, 0, c, 0, false);
+        return new NDArray(c, resultShape);
+    }
+
+    @Override
+    public NDArray linearWeightGrad(NDArray grad, NDArray x) {
+        requireNonNull("linear weight gradient", grad, x);
+        Shape sg = grad.shape();
+        Shape sx = x.shape();
+        if (sg.rank() < 1 || sg.rank() != sx.rank()
+                || !Arrays.equals(Arrays.copyOf(sg.toArray(), sg.rank() - 1), Arrays.copyOf(sx.toArray(), sx.rank() - 1))) {
+            throw new IllegalArgumentException("linear weight gradient: grad " + sg + " and x " + sx
+                    + " must have the same leading dimensions ([..., out] and [..., in])");
+        }
+        int out = sg.dim(-1);
+        int in = sx.dim(-1);
+        int rows = sizeWithoutLast(sg);
+        float[] c = new float[Math.multiplyExact(out, in)];
+        Gemm.gemm(true, false, out, in, rows, grad.data, 0, x.data, 0, c, 0, false);
+        return new NDArray(c, Shape.of(out, in));
+    }
+
     private static int sizeWithoutLast(Shape s) {
         int n = 1;
         for (int i = 0; i < s.rank() - 1; i++) {

@@ -2,6 +2,7 @@ package dev.grad4j.tensor;
 
 import static dev.grad4j.tensor.Naive.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grad4j.tensor.Naive.Arr;
 
@@ -142,5 +143,39 @@ class CpuBackendLinalgTest {
         NDArray bias = Naive.randn(76, 3);
         NDArray composed = B.binary(BinaryOp.ADD, B.matmul(x, false, w, true), bias);
         assertClose(B.linear(x, w, bias), Arr.of(composed), 1e-6, "linear vs matmul + bias");
+    }
+
+    @ParameterizedTest(name = "x {0} W {1}")
+    @MethodSource("linears")
+    void linearGradientsMatchFlattenedProducts(int[] dx, int[] dw, boolean ignored) {
+        NDArray x = Naive.randn(77, dx);
+        NDArray w = Naive.randn(78, dw);
+        int[] dy = dx.clone();
+        dy[dy.length - 1] = dw[0];
+        NDArray g = Naive.randn(79, dy);
+        int rows = 1;
+        for (int d = 0; d < dx.length - 1; d++) {
+            rows *= dx[d];
+        }
+        Arr g2 = Arr.of(g.reshape(rows, dw[0]));
+        Arr inputGrad = Naive.matmul(g2, false, Arr.of(w), false);
+        assertClose(B.linearInputGrad(g, w), new Arr(inputGrad.data(), dx), TOL, "linear input gradient");
+        Arr weightGrad = Naive.matmul(g2, true, Arr.of(x.reshape(rows, dw[1])), false);
+        assertClose(B.linearWeightGrad(g, x), weightGrad, TOL, "linear weight gradient");
+    }
+
+    @Test
+    void linearGradientsRejectShapesThatDoNotFit() {
+        NDArray g = NDArray.zeros(2, 5, 6);
+        assertThatThrownBy(() -> B.linearInputGrad(g, NDArray.zeros(5, 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linear input gradient").hasMessageContaining("[2, 5, 6]").hasMessageContaining("[5, 3]");
+        assertThatThrownBy(() -> B.linearInputGrad(g, NDArray.zeros(6)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linear input gradient");
+        assertThatThrownBy(() -> B.linearWeightGrad(g, NDArray.zeros(2, 4, 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linear weight gradient").hasMessageContaining("[2, 4, 3]");
+        assertThatThrownBy(() -> B.linearWeightGrad(g, NDArray.zeros(10, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leading dimensions");
     }
 }

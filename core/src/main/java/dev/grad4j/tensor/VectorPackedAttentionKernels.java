@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are built as sums of rows of a transposed key block, the softmax runs in float with
  * {@link FloatFunctions#exp} lane by lane, and every product ({@code P v}, {@code dS k},
  * {@code dSᵀ q}, {@code Pᵀ dO}) is a weighted sum of head rows kept in registers. A causal row
- * touches only the keys it can see. Sums use four independent accumulators, so the rounding
+ * touches only the keys it can see. Sums run in several independent accumulators, so the rounding
  * differs from {@link PackedAttentionKernels} by float reassociation only.
  */
 final class VectorPackedAttentionKernels extends PackedAttentionKernels {
@@ -109,18 +109,48 @@ final class VectorPackedAttentionKernels extends PackedAttentionKernels {
      */
     private static void scoreRow(float[] a, int aOff, int hd, float[] bT, int tp, int n, float scale, float[] row,
                                  int rOff) {
-        for (int c = 0; c < n; c += L) {
+        int c = 0;
+        // two column vectors at a time, two accumulators each: four independent FMA chains
+        for (; c + L < n; c += 2 * L) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
             int d = 0;
             for (; d + 1 < hd; d += 2) {
-                acc0 = FloatVector.fromArray(S, bT, d * tp + c).fma(FloatVector.broadcast(S, a[aOff + d]), acc0);
-                acc1 = FloatVector.fromArray(S, bT, (d + 1) * tp + c).fma(FloatVector.broadcast(S, a[aOff + d + 1]), acc1);
+                FloatVector a0 = FloatVector.broadcast(S, a[aOff + d]);
+                FloatVector a1 = FloatVector.broadcast(S, a[aOff + d + 1]);
+                int o0 = d * tp + c;
+                int o1 = o0 + tp;
+                acc0 = FloatVector.fromArray(S, bT, o0).fma(a0, acc0);
+                acc1 = FloatVector.fromArray(S, bT, o0 + L).fma(a0, acc1);
+                acc2 = FloatVector.fromArray(S, bT, o1).fma(a1, acc2);
+                acc3 = FloatVector.fromArray(S, bT, o1 + L).fma(a1, acc3);
             }
             if (d < hd) {
+                FloatVector a0 = FloatVector.broadcast(S, a[aOff + d]);
+                acc0 = FloatVector.fromArray(S, bT, d * tp + c).fma(a0, acc0);
+                acc1 = FloatVector.fromArray(S, bT, d * tp + c + L).fma(a0, acc1);
+            }
+            acc0.add(acc2).mul(scale).intoArray(row, rOff + c);
+            acc1.add(acc3).mul(scale).intoArray(row, rOff + c + L);
+        }
+        for (; c < n; c += L) {
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            int d = 0;
+            for (; d + 3 < hd; d += 4) {
+                acc0 = FloatVector.fromArray(S, bT, d * tp + c).fma(FloatVector.broadcast(S, a[aOff + d]), acc0);
+                acc1 = FloatVector.fromArray(S, bT, (d + 1) * tp + c).fma(FloatVector.broadcast(S, a[aOff + d + 1]), acc1);
+                acc2 = FloatVector.fromArray(S, bT, (d + 2) * tp + c).fma(FloatVector.broadcast(S, a[aOff + d + 2]), acc2);
+                acc3 = FloatVector.fromArray(S, bT, (d + 3) * tp + c).fma(FloatVector.broadcast(S, a[aOff + d + 3]), acc3);
+            }
+            for (; d < hd; d++) {
                 acc0 = FloatVector.fromArray(S, bT, d * tp + c).fma(FloatVector.broadcast(S, a[aOff + d]), acc0);
             }
-            acc0.add(acc1).mul(scale).intoArray(row, rOff + c);
+            acc0.add(acc1).add(acc2.add(acc3)).mul(scale).intoArray(row, rOff + c);
         }
     }
 
@@ -185,6 +215,32 @@ final class VectorPackedAttentionKernels extends PackedAttentionKernels {
     private static void weightedRowSum(float[] w, int wOff, int wStride, int s0, int s1, float[] m, int mOff,
                                        int mStride, int hd, float[] dst, int dOff) {
         int d = 0;
+        // two column vectors at a time, two accumulators each: four independent FMA chains
+        for (; d + 2 * L <= hd; d += 2 * L) {
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            int s = s0;
+            for (; s + 1 < s1; s += 2) {
+                FloatVector w0 = FloatVector.broadcast(S, w[wOff + s * wStride]);
+                FloatVector w1 = FloatVector.broadcast(S, w[wOff + (s + 1) * wStride]);
+                int o0 = mOff + s * mStride + d;
+                int o1 = o0 + mStride;
+                acc0 = FloatVector.fromArray(S, m, o0).fma(w0, acc0);
+                acc1 = FloatVector.fromArray(S, m, o0 + L).fma(w0, acc1);
+                acc2 = FloatVector.fromArray(S, m, o1).fma(w1, acc2);
+                acc3 = FloatVector.fromArray(S, m, o1 + L).fma(w1, acc3);
+            }
+            if (s < s1) {
+                FloatVector w0 = FloatVector.broadcast(S, w[wOff + s * wStride]);
+                int o0 = mOff + s * mStride + d;
+                acc0 = FloatVector.fromArray(S, m, o0).fma(w0, acc0);
+                acc1 = FloatVector.fromArray(S, m, o0 + L).fma(w0, acc1);
+            }
+            acc0.add(acc2).intoArray(dst, dOff + d);
+            acc1.add(acc3).intoArray(dst, dOff + d + L);
+        }
         for (; d + L <= hd; d += L) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);

@@ -76,11 +76,14 @@ final class Gemm {
                 kern.rowsTimesMatrix(m, j1 - j0, n, k, a, ao, ars, acs, b, bo + j0, c, co + j0);
             });
         } else if (m >= n) {
+            // Rows of C split between the threads: all of them read all of B, so B is packed once,
+            // its column panels shared out between the threads, instead of once per thread.
+            float[] bPacked = parts > 1 && n <= NC && (ta || tb) ? packAllB(kern, parts, tb, b, bo, n, k) : null;
             KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
-                    split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n));
+                    split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n, bPacked));
         } else {
             KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
-                    0, m, split(n, parts, part, kern.nr()), split(n, parts, part + 1, kern.nr())));
+                    0, m, split(n, parts, part, kern.nr()), split(n, parts, part + 1, kern.nr()), null));
         }
     }
 
@@ -93,29 +96,71 @@ final class Gemm {
         return Math.min(total, (int) ((long) units * part / parts) * align);
     }
 
-    /** The blocked, packed product for rows {@code [i0, i1)} and columns {@code [j0, j1)} of C. */
+    /** The k-block length of a product with inner dimension k: equal blocks of at most KC, no thin last block. */
+    private static int kcMax(int k) {
+        int kBlocks = (k + KC - 1) / KC;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    /**
+     * All of op(B) ({@code n <= NC} columns) packed as {@link #packed} reads it: k block
+     * {@code pc / kcMax} at {@code (pc / kcMax) * kcMax * roundUp(n, nr)}; the column panels are
+     * packed by {@code parts} threads.
+     */
+    private static float[] packAllB(GemmKernels kern, int parts, boolean tb, float[] b, int bo, int n, int k) {
+        int nr = kern.nr();
+        int kc = kcMax(k);
+        int kBlocks = (k + kc - 1) / kc;
+        int blockSize = kc * roundUp(n, nr);
+        float[] packed = new float[kBlocks * blockSize];
+        KernelPool.run(parts, part -> {
+            int j0 = split(n, parts, part, nr);
+            int j1 = split(n, parts, part + 1, nr);
+            if (j0 >= j1) {
+                return;
+            }
+            for (int q = 0; q < kBlocks; q++) {
+                int pc = q * kc;
+                int len = Math.min(kc, k - pc);
+                // panels of columns [j0, j1) sit at j0 * len within the block (panel t at t*nr*len)
+                packB(tb, b, bo, n, k, pc, len, j0, j1 - j0, nr, packed, q * blockSize + j0 * len);
+            }
+        });
+        return packed;
+    }
+
+    /**
+     * The blocked, packed product for rows {@code [i0, i1)} and columns {@code [j0, j1)} of C;
+     * {@code bPacked} is all of B from {@link #packAllB} (then {@code j0 = 0, j1 = n <= NC}), or
+     * null to pack B here.
+     */
     private static void packed(GemmKernels kern, boolean ta, boolean tb, int m, int n, int k,
                                float[] a, int ao, float[] b, int bo, float[] c, int co,
-                               int i0, int i1, int j0, int j1) {
+                               int i0, int i1, int j0, int j1, float[] bPacked) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
         int mr = kern.mr();
         int nr = kern.nr();
-        int kBlocks = (k + KC - 1) / KC;
-        int kcMax = (k + kBlocks - 1) / kBlocks; // equal k blocks: no thin last block
-        float[] bPack = new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
+        int kcMax = kcMax(k);
+        float[] bPack = bPacked != null ? bPacked : new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
         float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(tb, b, bo, n, k, pc, kc, jc, nc, nr, bPack);
+                int bOff = 0;
+                if (bPacked == null) {
+                    packB(tb, b, bo, n, k, pc, kc, jc, nc, nr, bPack, 0);
+                } else {
+                    bOff = pc / kcMax * kcMax * roundUp(n, nr);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
                     for (int jr = 0; jr < nc; jr += nr) {
-                        kern.panel(kc, aPack, mc, bPack, jr * kc, c, co + ic * n + jc + jr, n, Math.min(nr, nc - jr));
+                        kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, co + ic * n + jc + jr, n,
+                                Math.min(nr, nc - jr));
                     }
                 }
             }
@@ -172,13 +217,14 @@ final class Gemm {
 
     /**
      * Packs rows {@code [pc, pc+kc)}, columns {@code [jc, jc+nc)} of op(B) into panels of
-     * {@code nr} columns: panel t at {@code t*nr*kc}, element (p, j) at {@code p*nr + j}, zero-padded.
+     * {@code nr} columns: panel t at {@code dstOff + t*nr*kc}, element (p, j) at {@code p*nr + j},
+     * zero-padded.
      */
     private static void packB(boolean tb, float[] b, int bo, int n, int k, int pc, int kc, int jc, int nc,
-                              int nr, float[] dst) {
+                              int nr, float[] dst, int dstOff) {
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            int base = jr * kc;
+            int base = dstOff + jr * kc;
             if (tb) {
                 // Rows of the stored [n, k] B become columns of the panel: write contiguously,
                 // read from `cols` sequential streams.

@@ -1257,9 +1257,7 @@ public final class CpuBackend implements Backend {
                     + " (weight " + sw + ")");
         }
         int rows = in == 0 ? sizeWithoutLast(sx) : x.size() / in;
-        int[] dims = sx.toArray();
-        dims[dims.length - 1] = out;
-        Shape outShape = Shape.of("linear", dims);
+        Shape outShape = withLastDim("linear", sx, out);
         float[] c = new float[outShape.size()];
         if (bias != null) {
             for (int r = 0; r < rows; r++) {
@@ -1268,6 +1266,13 @@ public final class CpuBackend implements Backend {
         }
         Gemm.gemm(false, true, rows, out, in, x.data, 0, weight.data, 0, c, 0, true);
         return new NDArray(c, outShape);
+    }
+
+    /** {@code s} with its last dimension replaced by {@code last} (size checked for {@code op}). */
+    private static Shape withLastDim(String op, Shape s, int last) {
+        int[] dims = s.toArray();
+        dims[dims.length - 1] = last;
+        return Shape.of(op, dims);
     }
 
     @Override
@@ -1282,9 +1287,7 @@ public final class CpuBackend implements Backend {
         int out = sw.at(0);
         int in = sw.at(1);
         int rows = out == 0 ? sizeWithoutLast(sg) : grad.size() / out;
-        int[] dims = sg.toArray();
-        dims[dims.length - 1] = in;
-        Shape resultShape = Shape.of("linear input gradient", dims);
+        Shape resultShape = withLastDim("linear input gradient", sg, in);
         float[] c = new float[resultShape.size()];
         Gemm.gemm(false, false, rows, in, out, grad.data, 0, weight.data, 0, c, 0, false);
         return new NDArray(c, resultShape);
@@ -1302,7 +1305,7 @@ public final class CpuBackend implements Backend {
         }
         int out = sg.dim(-1);
         int in = sx.dim(-1);
-        int rows = sizeWithoutLast(sg);
+        int rows = out > 0 ? grad.size() / out : in > 0 ? x.size() / in : sizeWithoutLast(sg);
         float[] c = new float[Math.multiplyExact(out, in)];
         Gemm.gemm(true, false, out, in, rows, grad.data, 0, x.data, 0, c, 0, false);
         return new NDArray(c, Shape.of(out, in));

@@ -144,7 +144,9 @@ final class Gemm {
         int nr = kern.nr();
         int kcMax = kcMax(k);
         float[] bPack = bPacked != null ? bPacked : new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
-        float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
+        // A is read in place by kernels that can (no packing)
+        boolean inPlace = kern.readsRowsInPlace();
+        float[] aPack = inPlace ? null : new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -157,6 +159,17 @@ final class Gemm {
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
+                    if (inPlace) {
+                        // A(i, p) = a[ao + i*k + p], or a[ao + p*m + i] when transposed
+                        int aOff = ta ? ao + pc * m + ic : ao + ic * k + pc;
+                        int ars = ta ? 1 : k;
+                        int acs = ta ? m : 1;
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            kern.panelRows(kc, a, aOff, ars, acs, mc, bPack, bOff + jr * kc,
+                                    c, co + ic * n + jc + jr, n, Math.min(nr, nc - jr));
+                        }
+                        continue;
+                    }
                     packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
                     for (int jr = 0; jr < nc; jr += nr) {
                         kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, co + ic * n + jc + jr, n,

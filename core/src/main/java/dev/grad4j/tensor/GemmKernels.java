@@ -34,6 +34,26 @@ abstract class GemmKernels {
     }
 
     /**
+     * Whether {@link #panelRows} reads a row-major A block in place (no packing of A). The default
+     * is false: {@link Gemm} packs A and calls {@link #panel}.
+     */
+    boolean readsRowsInPlace() {
+        return false;
+    }
+
+    /**
+     * As {@link #panel}, with A read in place: row r, column p of the block at
+     * {@code a[aOff + r*ars + p*acs]} for {@code r < mc}, {@code p < kc}, where {@code (ars, acs)} is
+     * {@code (lda, 1)} for a row-major A or {@code (1, lda)} for a transposed one. Sums every
+     * product in the same order as {@link #panel}, so the results are identical. Only called when
+     * {@link #readsRowsInPlace} is true.
+     */
+    void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
+                   int ldc, int cols) {
+        throw new UnsupportedOperationException(name() + " packs A");
+    }
+
+    /**
      * Packed tile: {@code C[r, j] += Σ_p ap[aOff + p*mr + r] * bp[bOff + p*nr + j]} for
      * {@code r < rows <= mr}, {@code j < cols <= nr}, {@code p < kc}. The panels are zero-padded to
      * the full tile; C is row-major with leading dimension {@code ldc}. {@code scratch} holds

@@ -152,6 +152,150 @@ final class VectorGemmKernels extends GemmKernels {
         }
     }
 
+    @Override
+    boolean readsRowsInPlace() {
+        return true;
+    }
+
+    @Override
+    void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
+                   int ldc, int cols) {
+        float[] edge = null;
+        float[] scratch = null;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            if (rows == MR && cols == NR) {
+                if (acs == 1) {
+                    tileRows(kc, a, aOff + ir * ars, ars, bp, bOff, c, cOff + ir * ldc, ldc);
+                } else {
+                    tileColumns(kc, a, aOff + ir, acs, bp, bOff, c, cOff + ir * ldc, ldc);
+                }
+                continue;
+            }
+            // an edge tile: pack its rows (zero-padded) and run the packed tile
+            if (edge == null) {
+                edge = new float[MR * kc];
+                scratch = new float[MR * NR];
+            }
+            java.util.Arrays.fill(edge, 0f);
+            for (int r = 0; r < rows; r++) {
+                int src = aOff + (ir + r) * ars;
+                for (int p = 0; p < kc; p++) {
+                    edge[p * MR + r] = a[src + p * acs];
+                }
+            }
+            tile(kc, edge, 0, bp, bOff, c, cOff + ir * ldc, ldc, rows, cols, scratch);
+        }
+    }
+
+    /**
+     * A full tile with A transposed in place: the six values of step p are adjacent, at
+     * {@code a[aOff + p*lda + r]}; the products and their order of {@link #tile}.
+     */
+    private static void tileColumns(int kc, float[] a, int aOff, int lda, float[] bp, int bOff,
+                                    float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        if (bOff + kc * NR > bp.length || aOff + (long) (kc - 1) * lda + MR > a.length) {
+            throw new IllegalArgumentException("gemm tile: columns or panel out of range");
+        }
+        for (int p = 0, bi = bOff, ai = aOff; p < kc; p++, bi += NR, ai += lda) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        addRow(c, cOff, c00, c01);
+        addRow(c, cOff + ldc, c10, c11);
+        addRow(c, cOff + 2 * ldc, c20, c21);
+        addRow(c, cOff + 3 * ldc, c30, c31);
+        addRow(c, cOff + 4 * ldc, c40, c41);
+        addRow(c, cOff + 5 * ldc, c50, c51);
+    }
+
+    /**
+     * A full {@code MR x NR} tile with A read in place from six rows at stride {@code lda}: the
+     * products and their order of {@link #tile}, without packing A.
+     */
+    private static void tileRows(int kc, float[] a, int aOff, int lda, float[] bp, int bOff,
+                                 float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        int a0 = aOff;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        if (bOff + kc * NR > bp.length || a5 + kc > a.length) {
+            throw new IllegalArgumentException("gemm tile: rows or panel out of range");
+        }
+        for (int p = 0, bi = bOff; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        addRow(c, cOff, c00, c01);
+        addRow(c, cOff + ldc, c10, c11);
+        addRow(c, cOff + 2 * ldc, c20, c21);
+        addRow(c, cOff + 3 * ldc, c30, c31);
+        addRow(c, cOff + 4 * ldc, c40, c41);
+        addRow(c, cOff + 5 * ldc, c50, c51);
+    }
+
     private static void addRow(float[] c, int off, FloatVector v0, FloatVector v1) {
         FloatVector.fromArray(S, c, off).add(v0).intoArray(c, off);
         FloatVector.fromArray(S, c, off + L).add(v1).intoArray(c, off + L);

@@ -24,6 +24,8 @@ final class Gemm {
      * transposing B into panels costs more than it saves below this (measured on the MLP layers).
      */
     private static final int DOT_M = 48;
+    /** From this many rows of A per thread (columns when A is transposed), A is read in place. */
+    private static final int IN_PLACE_MIN = 256;
     /** Below this many multiply-adds one thread does the whole product. */
     private static final long PARALLEL_MIN_FMAS = 1L << 18;
 
@@ -144,9 +146,10 @@ final class Gemm {
         int nr = kern.nr();
         int kcMax = kcMax(k);
         float[] bPack = bPacked != null ? bPacked : new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
-        // A is read in place by kernels that can (no packing)
-        boolean inPlace = kern.readsRowsInPlace();
-        float[] aPack = inPlace ? null : new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
+        // A is read in place by kernels that can (full tiles, no packing; edge tiles use packed A)
+        // when it is long: with a batch of one sequence (64 rows) the packed tiles measured faster
+        boolean inPlace = kern.readsRowsInPlace() && (ta ? k : i1 - i0) >= IN_PLACE_MIN;
+        float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -159,24 +162,41 @@ final class Gemm {
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (inPlace) {
-                        // A(i, p) = a[ao + i*k + p], or a[ao + p*m + i] when transposed
-                        int aOff = ta ? ao + pc * m + ic : ao + ic * k + pc;
-                        int ars = ta ? 1 : k;
-                        int acs = ta ? m : 1;
-                        for (int jr = 0; jr < nc; jr += nr) {
-                            kern.panelRows(kc, a, aOff, ars, acs, mc, bPack, bOff + jr * kc,
-                                    c, co + ic * n + jc + jr, n, Math.min(nr, nc - jr));
-                        }
+                    int cBlock = co + ic * n + jc;
+                    if (!inPlace) {
+                        packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
+                        panels(kern, kc, aPack, mc, bPack, bOff, c, cBlock, n, 0, nc);
                         continue;
                     }
-                    packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, co + ic * n + jc + jr, n,
-                                Math.min(nr, nc - jr));
+                    int mcFull = mc - mc % mr;
+                    int ncFull = nc - nc % nr;
+                    if (mcFull > 0 && ncFull > 0) {
+                        // A(i, p) = a[ao + i*k + p], or a[ao + p*m + i] when transposed
+                        int aOff = ta ? ao + pc * m + ic : ao + ic * k + pc;
+                        for (int jr = 0; jr < ncFull; jr += nr) {
+                            kern.panelRows(kc, a, aOff, ta ? 1 : k, ta ? m : 1, mcFull, bPack, bOff + jr * kc,
+                                    c, cBlock + jr, n);
+                        }
+                    }
+                    if (mcFull > 0 && ncFull < nc) { // the last, narrow column panel of the full rows
+                        packA(ta, a, ao, m, k, ic, mcFull, pc, kc, mr, aPack);
+                        panels(kern, kc, aPack, mcFull, bPack, bOff, c, cBlock, n, ncFull, nc);
+                    }
+                    if (mcFull < mc) { // the last rows, fewer than a tile
+                        packA(ta, a, ao, m, k, ic + mcFull, mc - mcFull, pc, kc, mr, aPack);
+                        panels(kern, kc, aPack, mc - mcFull, bPack, bOff, c, cBlock + mcFull * n, n, 0, nc);
                     }
                 }
             }
+        }
+    }
+
+    /** {@link GemmKernels#panel} for the column panels {@code [j0, j1)} (from a multiple of nr) of a packed A block. */
+    private static void panels(GemmKernels kern, int kc, float[] aPack, int mc, float[] bPack, int bOff, float[] c,
+                               int cBlock, int ldc, int j0, int j1) {
+        int nr = kern.nr();
+        for (int jr = j0; jr < j1; jr += nr) {
+            kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, cBlock + jr, ldc, Math.min(nr, j1 - jr));
         }
     }
 

@@ -42,14 +42,15 @@ abstract class GemmKernels {
     }
 
     /**
-     * As {@link #panel}, with A read in place: row r, column p of the block at
-     * {@code a[aOff + r*ars + p*acs]} for {@code r < mc}, {@code p < kc}, where {@code (ars, acs)} is
-     * {@code (lda, 1)} for a row-major A or {@code (1, lda)} for a transposed one. Sums every
-     * product in the same order as {@link #panel}, so the results are identical. Only called when
+     * As {@link #panel} for full tiles, with A read in place: row r, column p of the block at
+     * {@code a[aOff + r*ars + p*acs]} for {@code r < mc} ({@code mc} a multiple of {@link #mr}),
+     * {@code p < kc}, where {@code (ars, acs)} is {@code (lda, 1)} for a row-major A or
+     * {@code (1, lda)} for a transposed one; the B panel has {@link #nr} columns. Sums every product
+     * in the same order as {@link #panel}, so the results are identical. Only called when
      * {@link #readsRowsInPlace} is true.
      */
     void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
-                   int ldc, int cols) {
+                   int ldc) {
         throw new UnsupportedOperationException(name() + " packs A");
     }
 

@@ -159,32 +159,13 @@ final class VectorGemmKernels extends GemmKernels {
 
     @Override
     void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
-                   int ldc, int cols) {
-        float[] edge = null;
-        float[] scratch = null;
+                   int ldc) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            if (rows == MR && cols == NR) {
-                if (acs == 1) {
-                    tileRows(kc, a, aOff + ir * ars, ars, bp, bOff, c, cOff + ir * ldc, ldc);
-                } else {
-                    tileColumns(kc, a, aOff + ir, acs, bp, bOff, c, cOff + ir * ldc, ldc);
-                }
-                continue;
+            if (acs == 1) {
+                tileRows(kc, a, aOff + ir * ars, ars, bp, bOff, c, cOff + ir * ldc, ldc);
+            } else {
+                tileColumns(kc, a, aOff + ir, acs, bp, bOff, c, cOff + ir * ldc, ldc);
             }
-            // an edge tile: pack its rows (zero-padded) and run the packed tile
-            if (edge == null) {
-                edge = new float[MR * kc];
-                scratch = new float[MR * NR];
-            }
-            java.util.Arrays.fill(edge, 0f);
-            for (int r = 0; r < rows; r++) {
-                int src = aOff + (ir + r) * ars;
-                for (int p = 0; p < kc; p++) {
-                    edge[p * MR + r] = a[src + p * acs];
-                }
-            }
-            tile(kc, edge, 0, bp, bOff, c, cOff + ir * ldc, ldc, rows, cols, scratch);
         }
     }
 

@@ -77,8 +77,18 @@ final class FloatFunctions {
      * one rounding (not from the rounded {@code x / sqrt 2}).
      */
     static float normalCdf(float x) {
+        float t = cdfT(x);
+        return cdfFromParts(x, t, exp(cdfExponent(x, t)));
+    }
+
+    /** The {@code t = 1 / (1 + z/2)} of the erfc fit at {@code z = |x| / sqrt 2}. */
+    static float cdfT(float x) {
         float z = Math.abs(x * SQRT_HALF);
-        float t = 1f / Math.fma(0.5f, z, 1f);
+        return 1f / Math.fma(0.5f, z, 1f);
+    }
+
+    /** The exponent {@code -x^2/2 + P(t)} of the erfc fit. */
+    static float cdfExponent(float x, float t) {
         float p = Math.fma(C0, t, C1);
         p = Math.fma(p, t, C2);
         p = Math.fma(p, t, C3);
@@ -88,7 +98,12 @@ final class FloatFunctions {
         p = Math.fma(p, t, C7);
         p = Math.fma(p, t, C8);
         p = Math.fma(p, t, C9);
-        float r = t * exp(Math.fma(-0.5f * x, x, p)); // erfc(|x| / sqrt 2)
+        return Math.fma(-0.5f * x, x, p);
+    }
+
+    /** {@code Φ(x)} from t and {@code e = exp(cdfExponent(x, t))}: {@code r = t e = erfc(|x| / sqrt 2)}. */
+    static float cdfFromParts(float x, float t, float e) {
+        float r = t * e;
         return 0.5f * (x > 0f ? 2f - r : r);
     }
 
@@ -105,8 +120,13 @@ final class FloatFunctions {
      * {@code y = gelu(x)}: {@code Φ(x)} is recovered as {@code y / x}, which leaves one exponential.
      */
     static float geluDerivative(float x, float y) {
+        return geluDerivativeFromParts(x, y, exp(-0.5f * x * x));
+    }
+
+    /** {@link #geluDerivative} given {@code e = exp(-x^2/2)}. */
+    static float geluDerivativeFromParts(float x, float y, float e) {
         float cdf = Math.abs(x) < CDF_TINY ? 0.5f : y / x;
-        float density = INV_SQRT_2PI * exp(-0.5f * x * x);
+        float density = INV_SQRT_2PI * e;
         return Math.fma(x, density, cdf);
     }
 }

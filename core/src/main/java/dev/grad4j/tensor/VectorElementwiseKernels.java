@@ -124,66 +124,128 @@ final class VectorElementwiseKernels extends ElementwiseKernels {
         }
     }
 
+    /** Elements per pass of the GELU kernels: their two scratch rows stay in L1. */
+    private static final int CHUNK = 1024;
+
+    /*
+     * The GELU kernels run in passes over chunks, each pass a loop in a method of its own that
+     * takes arrays, not vectors: a helper taking or returning FloatVector that C2 does not inline
+     * (it refuses past its node-count cutoff, or when the helper was compiled on its own first)
+     * runs as the boxed Java fallback, several times slower; with whole loops that cannot happen.
+     */
+
     private static void gelu(float[] x, float[] y, int from, int to) {
-        int i = from;
-        int bound = from + S.loopBound(to - from);
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.mul(normalCdf(v)).intoArray(y, i);
+        float[] t = new float[Math.min(CHUNK, to - from)];
+        float[] e = new float[t.length];
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            cdfExponent(x, c, n, t, e);
+            expInPlace(e, 0, n);
+            geluFromParts(x, c, n, t, e, y);
         }
-        for (; i < to; i++) {
-            y[i] = FloatFunctions.gelu(x[i]);
+    }
+
+    /** For {@link FloatFunctions#normalCdf}: {@code t = 1 / (1 + |x| / (2 sqrt 2))} and the exponent {@code -x^2/2 + P(t)}. */
+    private static void cdfExponent(float[] x, int off, int n, float[] t, float[] e) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector z = v.mul(FloatFunctions.SQRT_HALF).abs();
+            FloatVector tv = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+            FloatVector p = tv.fma(FloatFunctions.C0, FloatFunctions.C1);
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C2));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C3));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C4));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C5));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C6));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C7));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C8));
+            p = p.fma(tv, FloatVector.broadcast(S, FloatFunctions.C9));
+            tv.intoArray(t, i);
+            v.mul(-0.5f).fma(v, p).intoArray(e, i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            t[i] = FloatFunctions.cdfT(v);
+            e[i] = FloatFunctions.cdfExponent(v, t[i]);
+        }
+    }
+
+    /** {@code y = x Φ(x)} with {@code Φ} assembled from t and {@code exp(exponent)} as {@link FloatFunctions#normalCdf}. */
+    private static void geluFromParts(float[] x, int off, int n, float[] t, float[] ex, float[] y) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector r = FloatVector.fromArray(S, t, i).mul(FloatVector.fromArray(S, ex, i));
+            FloatVector cdf = r.blend(FloatVector.broadcast(S, 2f).sub(r), v.compare(VectorOperators.GT, 0f)).mul(0.5f);
+            v.mul(cdf).intoArray(y, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            y[off + i] = v * FloatFunctions.cdfFromParts(v, t[i], ex[i]);
         }
     }
 
     private static void geluBackward(float[] g, float[] x, float[] y, float[] r, int from, int to) {
-        int i = from;
-        int bound = from + S.loopBound(to - from);
+        float[] e = new float[Math.min(CHUNK, to - from)];
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            int i = 0;
+            int bound = S.loopBound(n);
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, c + i);
+                v.mul(-0.5f).mul(v).intoArray(e, i);
+            }
+            for (; i < n; i++) {
+                float v = x[c + i];
+                e[i] = -0.5f * v * v;
+            }
+            expInPlace(e, 0, n);
+            geluBackwardFromDensity(g, x, y, c, n, e, r);
+        }
+    }
+
+    /** {@code r = g (Φ + x φ)} with {@code Φ = y / x} and {@code φ} from {@code exp(-x^2/2)}, as {@link FloatFunctions#geluDerivative}. */
+    private static void geluBackwardFromDensity(float[] g, float[] x, float[] y, int off, int n, float[] ex, float[] r) {
+        int i = 0;
+        int bound = S.loopBound(n);
         FloatVector half = FloatVector.broadcast(S, 0.5f);
         for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector cdf = FloatVector.fromArray(S, y, i).div(v)
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector cdf = FloatVector.fromArray(S, y, off + i).div(v)
                     .blend(half, v.abs().compare(VectorOperators.LT, FloatFunctions.CDF_TINY));
-            FloatVector density = exp(v.mul(-0.5f).mul(v)).mul(FloatFunctions.INV_SQRT_2PI);
-            FloatVector.fromArray(S, g, i).mul(v.fma(density, cdf)).intoArray(r, i);
+            FloatVector density = FloatVector.fromArray(S, ex, i).mul(FloatFunctions.INV_SQRT_2PI);
+            FloatVector.fromArray(S, g, off + i).mul(v.fma(density, cdf)).intoArray(r, off + i);
+        }
+        for (; i < n; i++) {
+            r[off + i] = g[off + i] * FloatFunctions.geluDerivativeFromParts(x[off + i], y[off + i], ex[i]);
+        }
+    }
+
+    /** {@code a[i] = exp(a[i])} for {@code from <= i < to}: {@link FloatFunctions#exp} lane by lane. */
+    static void expInPlace(float[] a, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector c = FloatVector.fromArray(S, a, i).max(FloatFunctions.EXP_LO).min(FloatFunctions.EXP_HI);
+            FloatVector kf = c.mul(FloatFunctions.LOG2E).add(FloatFunctions.ROUND);
+            IntVector k = ((IntVector) kf.reinterpretAsInts()).sub(FloatFunctions.ROUND_BITS);
+            kf = kf.sub(FloatFunctions.ROUND);
+            FloatVector r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_HI), c);
+            r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_LO), r);
+            FloatVector p = r.fma(FloatFunctions.E0, FloatFunctions.E1);
+            p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E2));
+            p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E3));
+            p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E4));
+            p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E5));
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y.mul(scale).intoArray(a, i);
         }
         for (; i < to; i++) {
-            r[i] = g[i] * FloatFunctions.geluDerivative(x[i], y[i]);
+            a[i] = FloatFunctions.exp(a[i]);
         }
-    }
-
-    /** {@link FloatFunctions#exp} lane by lane. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(FloatFunctions.EXP_LO).min(FloatFunctions.EXP_HI);
-        FloatVector kf = c.mul(FloatFunctions.LOG2E).add(FloatFunctions.ROUND);
-        IntVector k = ((IntVector) kf.reinterpretAsInts()).sub(FloatFunctions.ROUND_BITS);
-        kf = kf.sub(FloatFunctions.ROUND);
-        FloatVector r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_HI), c);
-        r = kf.fma(FloatVector.broadcast(S, -FloatFunctions.LN2_LO), r);
-        FloatVector p = r.fma(FloatFunctions.E0, FloatFunctions.E1);
-        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E2));
-        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E3));
-        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E4));
-        p = p.fma(r, FloatVector.broadcast(S, FloatFunctions.E5));
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
-        FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(scale);
-    }
-
-    /** {@link FloatFunctions#normalCdf} lane by lane. */
-    private static FloatVector normalCdf(FloatVector x) {
-        FloatVector z = x.mul(FloatFunctions.SQRT_HALF).abs();
-        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
-        FloatVector p = t.fma(FloatFunctions.C0, FloatFunctions.C1);
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C2));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C3));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C4));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C5));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C6));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C7));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C8));
-        p = p.fma(t, FloatVector.broadcast(S, FloatFunctions.C9));
-        FloatVector r = t.mul(exp(x.mul(-0.5f).fma(x, p)));
-        return r.blend(FloatVector.broadcast(S, 2f).sub(r), x.compare(VectorOperators.GT, 0f)).mul(0.5f);
     }
 }

@@ -168,17 +168,20 @@ final class VectorPackedAttentionKernels extends PackedAttentionKernels {
         for (int s = full; s < n; s++) {
             max = Math.max(max, row[s]);
         }
+        for (int s = 0; s < full; s += L) {
+            FloatVector.fromArray(S, row, s).sub(max).intoArray(row, s);
+        }
+        for (int s = full; s < n; s++) {
+            row[s] -= max;
+        }
+        VectorElementwiseKernels.expInPlace(row, 0, n);
         FloatVector sumV = FloatVector.zero(S);
         for (int s = 0; s < full; s += L) {
-            FloatVector ex = VectorElementwiseKernels.exp(FloatVector.fromArray(S, row, s).sub(max));
-            ex.intoArray(row, s);
-            sumV = sumV.add(ex);
+            sumV = sumV.add(FloatVector.fromArray(S, row, s));
         }
         float sum = sumV.reduceLanes(VectorOperators.ADD);
         for (int s = full; s < n; s++) {
-            float ex = FloatFunctions.exp(row[s] - max);
-            row[s] = ex;
-            sum += ex;
+            sum += row[s];
         }
         for (int s = 0; s < full; s += L) {
             FloatVector.fromArray(S, row, s).div(sum).intoArray(row, s);

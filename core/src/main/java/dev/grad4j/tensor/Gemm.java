@@ -79,7 +79,9 @@ final class Gemm {
             });
         } else if (m >= n) {
             // Rows of C split between the threads: all of them read all of B, so B is packed once,
-            // its column panels shared out between the threads, instead of once per thread.
+            // its column panels shared out between the threads, instead of once per thread. Done
+            // for the linear forward (B transposed) and weight gradient (A transposed), where it
+            // measured faster; for plain products (the input gradient) it did not.
             float[] bPacked = parts > 1 && n <= NC && (ta || tb) ? packAllB(kern, parts, tb, b, bo, n, k) : null;
             KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
                     split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n, bPacked));

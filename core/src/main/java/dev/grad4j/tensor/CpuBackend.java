@@ -623,12 +623,32 @@ public final class CpuBackend implements Backend {
         boolean[] reduced = reducedAxes("sum", x.shape(), axes);
         Shape out = reducedShape(x.shape(), reduced, keepDim);
         float[] r = new float[out.size()];
-        if (x.shape().rank() == 0) {
+        int rank = x.shape().rank();
+        if (rank == 0) {
             r[0] = x.data[0];
+        } else if (rank >= 2 && !reduced[rank - 1] && allTrue(reduced, rank - 1)
+                && x.size() >= SEQ_PARALLEL_MIN && x.shape().dim(-1) >= 2 * KernelPool.THREADS) {
+            // the sum over every leading axis (a bias gradient): columns split between the threads
+            int inner = x.shape().dim(-1);
+            int rows = x.size() / inner;
+            float[] xd = x.data;
+            int parts = KernelPool.THREADS;
+            KernelPool.run(parts, part -> ReduceKernels.sumColumns(xd, rows, inner, r,
+                    (int) ((long) inner * part / parts), (int) ((long) inner * (part + 1) / parts)));
         } else {
             ReduceKernels.sum(x.data, x.shape().toArray(), reduced, r);
         }
         return new NDArray(r, out);
+    }
+
+    /** True if {@code flags[0, n)} are all set. */
+    private static boolean allTrue(boolean[] flags, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!flags[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -56,6 +56,24 @@ final class ReduceKernels {
         }
     }
 
+    /**
+     * Column sums of {@code x} viewed as {@code [rows, inner]} for columns {@code [c0, c1)} into
+     * {@code out[c0, c1)}: the sum over every leading axis (a bias gradient), accumulated in double
+     * in row order exactly as {@link #sum} does, so a split by columns gives the same bits.
+     */
+    static void sumColumns(float[] x, int rows, int inner, float[] out, int c0, int c1) {
+        double[] acc = new double[c1 - c0];
+        for (int row = 0; row < rows; row++) {
+            int base = row * inner + c0;
+            for (int j = 0; j < acc.length; j++) {
+                acc[j] += x[base + j];
+            }
+        }
+        for (int j = 0; j < acc.length; j++) {
+            out[c0 + j] = (float) acc[j];
+        }
+    }
+
     /** Maximum of {@code x} over the flagged axes into {@code out} (keep-dim layout); NaN wins. */
     static void max(float[] x, int[] dims, boolean[] reduced, float[] out) {
         extremum(x, dims, reduced, out, true);

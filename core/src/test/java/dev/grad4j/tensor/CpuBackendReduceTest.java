@@ -163,4 +163,20 @@ class CpuBackendReduceTest {
         assertThat(B.sum(NDArray.zeros(0, 3), null, false).item()).isZero();
         assertThat(B.sum(NDArray.zeros(0, 3), new int[] {0}, false).toArray()).containsExactly(0, 0, 0);
     }
+
+    @Test
+    void sumOverAllLeadingAxesSplitByColumnsGivesTheSerialBits() {
+        // large enough for the column split (a bias gradient over [B, T, out])
+        NDArray x = Naive.randn(91, 40, 50, 70);
+        boolean[] reduced = {true, true, false};
+        float[] serial = new float[70];
+        ReduceKernels.sum(x.data, x.shape().toArray(), reduced, serial);
+        NDArray split = Backend.cpu().sum(x, new int[] {0, 1}, false);
+        assertThat(split.shape()).isEqualTo(Shape.of(70));
+        assertThat(split.toArray()).isEqualTo(serial);
+        NDArray kept = Backend.cpu().sum(x, new int[] {0, 1}, true);
+        assertThat(kept.shape()).isEqualTo(Shape.of(1, 1, 70));
+        assertThat(kept.toArray()).isEqualTo(serial);
+        assertClose(split, Naive.reduce(Reduction.SUM, Arr.of(x), reduced, false), 1e-4, "column sums");
+    }
 }

@@ -261,16 +261,19 @@ final class Gemm {
             int cols = Math.min(nr, nc - jr);
             int base = dstOff + jr * kc;
             if (tb) {
-                // Rows of the stored [n, k] B become columns of the panel: write contiguously,
-                // read from `cols` sequential streams.
+                // Rows of the stored [n, k] B become columns of the panel: one stored row at a time,
+                // read sequentially, written at a stride of nr within the panel (reading the
+                // `cols` rows interleaved cost more than the product itself for a 64-row batch).
                 int src = bo + (jc + jr) * k + pc;
-                for (int p = 0; p < kc; p++) {
-                    int d = base + p * nr;
-                    for (int j = 0; j < cols; j++) {
-                        dst[d + j] = b[src + j * k + p];
+                for (int j = 0; j < cols; j++) {
+                    int row = src + j * k;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = b[row + p];
                     }
-                    for (int j = cols; j < nr; j++) {
-                        dst[d + j] = 0f;
+                }
+                for (int j = cols; j < nr; j++) {
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = 0f;
                     }
                 }
             } else {

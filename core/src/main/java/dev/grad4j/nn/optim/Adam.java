@@ -1,12 +1,8 @@
 package dev.grad4j.nn.optim;
 
 import dev.grad4j.autograd.Tensor;
-import dev.grad4j.tensor.NDArray;
-import dev.grad4j.tensor.Shape;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Adam with bias correction, optional L2 weight decay and AMSGrad: exactly {@code torch.optim.Adam}
@@ -24,7 +20,7 @@ import java.util.Objects;
  * Optimizer ams = new Adam(model.parameters(), Adam.Config.builder().lr(1e-2f).amsgrad(true).build());
  * }</pre>
  */
-public final class Adam extends Optimizer {
+public final class Adam extends AdamFamily {
 
     /** PyTorch's default learning rate for Adam and AdamW. */
     public static final float DEFAULT_LR = 1e-3f;
@@ -115,9 +111,6 @@ public final class Adam extends Optimizer {
         }
     }
 
-    private final Config config;
-    private final AdamState state;
-
     /**
      * Adam with learning rate {@code lr} and PyTorch's other defaults.
      *
@@ -134,38 +127,6 @@ public final class Adam extends Optimizer {
      * @throws IllegalArgumentException if the parameters are invalid (see {@link Optimizer})
      */
     public Adam(List<Tensor> parameters, Config config) {
-        super("Adam", parameters, Objects.requireNonNull(config, "Adam: config is null").lr());
-        this.config = config;
-        this.state = new AdamState(config, false, parameters.size());
-    }
-
-    /** The hyperparameters given at construction; the current learning rate is {@link #learningRate()}. */
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    protected void update(int index, NDArray parameter, NDArray gradient, float lr) {
-        state.update(index, parameter, gradient, lr);
-    }
-
-    @Override
-    protected Map<String, Shape> stateShapes(int index, Shape shape) {
-        return state.shapes(shape);
-    }
-
-    @Override
-    protected Map<String, NDArray> saveState(int index) {
-        return state.save(index);
-    }
-
-    @Override
-    protected void checkState(int index, Map<String, NDArray> buffers, List<String> problems) {
-        state.check(index, buffers, problems);
-    }
-
-    @Override
-    protected void restoreState(int index, Map<String, NDArray> buffers) {
-        state.restore(index, buffers);
+        super("Adam", parameters, config, false);
     }
 }

@@ -1,12 +1,8 @@
 package dev.grad4j.nn.optim;
 
 import dev.grad4j.autograd.Tensor;
-import dev.grad4j.tensor.NDArray;
-import dev.grad4j.tensor.Shape;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Adam with decoupled weight decay: exactly {@code torch.optim.AdamW} (1.13).
@@ -19,13 +15,10 @@ import java.util.Objects;
  * Optimizer custom = new AdamW(model.parameters(), AdamW.configBuilder().weightDecay(0.1f).build());
  * }</pre>
  */
-public final class AdamW extends Optimizer {
+public final class AdamW extends AdamFamily {
 
     /** PyTorch's default weight decay for AdamW. */
     public static final float DEFAULT_WEIGHT_DECAY = 0.01f;
-
-    private final Adam.Config config;
-    private final AdamState state;
 
     /**
      * AdamW with learning rate {@code lr} and PyTorch's other defaults (weight decay 0.01).
@@ -43,43 +36,11 @@ public final class AdamW extends Optimizer {
      * @throws IllegalArgumentException if the parameters are invalid (see {@link Optimizer})
      */
     public AdamW(List<Tensor> parameters, Adam.Config config) {
-        super("AdamW", parameters, Objects.requireNonNull(config, "AdamW: config is null").lr());
-        this.config = config;
-        this.state = new AdamState(config, true, parameters.size());
+        super("AdamW", parameters, config, true);
     }
 
     /** A builder with PyTorch's AdamW defaults: Adam's, with weight decay 0.01. */
     public static Adam.Config.Builder configBuilder() {
         return Adam.Config.builder().weightDecay(DEFAULT_WEIGHT_DECAY);
-    }
-
-    /** The hyperparameters given at construction; the current learning rate is {@link #learningRate()}. */
-    public Adam.Config config() {
-        return config;
-    }
-
-    @Override
-    protected void update(int index, NDArray parameter, NDArray gradient, float lr) {
-        state.update(index, parameter, gradient, lr);
-    }
-
-    @Override
-    protected Map<String, Shape> stateShapes(int index, Shape shape) {
-        return state.shapes(shape);
-    }
-
-    @Override
-    protected Map<String, NDArray> saveState(int index) {
-        return state.save(index);
-    }
-
-    @Override
-    protected void checkState(int index, Map<String, NDArray> buffers, List<String> problems) {
-        state.check(index, buffers, problems);
-    }
-
-    @Override
-    protected void restoreState(int index, Map<String, NDArray> buffers) {
-        state.restore(index, buffers);
     }
 }

@@ -198,12 +198,7 @@ final class AttentionKernels {
         int b = p / heads;
         int h = p % heads;
         int n = t * hd;
-        for (int i = 0; i < t; i++) {
-            int src = (b * t + i) * 3 * e + h * hd;
-            System.arraycopy(x, src, work, i * hd, hd);
-            System.arraycopy(x, src + e, work, n + i * hd, hd);
-            System.arraycopy(x, src + 2 * e, work, 2 * n + i * hd, hd);
-        }
+        gatherHead(x, b, h, t, e, hd, work);
         forwardAt(dm, work, 0, work, n, work, 2 * n, work, 3 * n, probs, p * t * t, null, 0, 0, 0, scratch);
         for (int i = 0; i < t; i++) {
             System.arraycopy(work, 3 * n + i * hd, out, (b * t + i) * e + h * hd, hd);
@@ -223,11 +218,8 @@ final class AttentionKernels {
         int b = p / heads;
         int h = p % heads;
         int n = t * hd;
+        gatherHead(x, b, h, t, e, hd, work);
         for (int i = 0; i < t; i++) {
-            int src = (b * t + i) * 3 * e + h * hd;
-            System.arraycopy(x, src, work, i * hd, hd);
-            System.arraycopy(x, src + e, work, n + i * hd, hd);
-            System.arraycopy(x, src + 2 * e, work, 2 * n + i * hd, hd);
             System.arraycopy(g, (b * t + i) * e + h * hd, work, 3 * n + i * hd, hd);
         }
         // dq, dk, dv at 4n, 5n, 6n: the offsets of q, k, v shifted by 4n
@@ -237,6 +229,17 @@ final class AttentionKernels {
             System.arraycopy(work, 4 * n + i * hd, dx, dst, hd);
             System.arraycopy(work, 5 * n + i * hd, dx, dst + e, hd);
             System.arraycopy(work, 6 * n + i * hd, dx, dst + 2 * e, hd);
+        }
+    }
+
+    /** Copies head h's q, k and v rows of batch b from {@code x [B, T, 3E]} to {@code work} at 0, T*hd, 2*T*hd. */
+    private static void gatherHead(float[] x, int b, int h, int t, int e, int hd, float[] work) {
+        int n = t * hd;
+        for (int i = 0; i < t; i++) {
+            int src = (b * t + i) * 3 * e + h * hd;
+            System.arraycopy(x, src, work, i * hd, hd);
+            System.arraycopy(x, src + e, work, n + i * hd, hd);
+            System.arraycopy(x, src + 2 * e, work, 2 * n + i * hd, hd);
         }
     }
 

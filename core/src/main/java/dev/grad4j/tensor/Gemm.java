@@ -19,13 +19,10 @@ final class Gemm {
     private static final int NC = 2048;
     /** Up to this many rows of A, the unpacked kernels run. */
     private static final int SMALL_M = 16;
-    /**
-     * Up to this many rows, {@code A Bᵀ} runs as dot products of rows, which needs no packing;
-     * transposing B into panels costs more than it saves below this (measured on the MLP layers).
-     */
-    private static final int DOT_M = 48;
     /** From this many rows of A per thread (columns when A is transposed), A is read in place. */
     private static final int IN_PLACE_MIN = 256;
+    /** Stored rows of a transposed B packed side by side into panels wider than this. */
+    private static final int TRANSPOSE_BLOCK = 16;
     /** Below this many multiply-adds one thread does the whole product. */
     private static final long PARALLEL_MIN_FMAS = 1L << 18;
 
@@ -54,7 +51,7 @@ final class Gemm {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        if (tb && !ta && (m <= DOT_M || n < kern.nr())) {
+        if (tb && !ta && (m <= kern.dotRowsMax() || n < kern.nr())) {
             // Dot products of rows of A with rows of B: split the rows of C, or its columns if few rows.
             if (m >= parts * 4) {
                 KernelPool.run(parts, part -> {
@@ -265,15 +262,29 @@ final class Gemm {
                 // read sequentially, written at a stride of nr within the panel (reading the
                 // `cols` rows interleaved cost more than the product itself for a 64-row batch).
                 int src = bo + (jc + jr) * k + pc;
-                for (int j = 0; j < cols; j++) {
+                int j = 0;
+                if (nr > TRANSPOSE_BLOCK) {
+                    // Wide panels (the scalar kernels' 1 KiB rows): a column written alone touches a
+                    // new cache line at every p, so TRANSPOSE_BLOCK stored rows are read side by side
+                    // and each p writes one contiguous run of the panel row.
+                    for (; j + TRANSPOSE_BLOCK <= cols; j += TRANSPOSE_BLOCK) {
+                        int row = src + j * k;
+                        for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                            for (int t = 0, s = row + p; t < TRANSPOSE_BLOCK; t++, s += k) {
+                                dst[d + t] = b[s];
+                            }
+                        }
+                    }
+                }
+                for (; j < cols; j++) {
                     int row = src + j * k;
                     for (int p = 0, d = base + j; p < kc; p++, d += nr) {
                         dst[d] = b[row + p];
                     }
                 }
-                for (int j = cols; j < nr; j++) {
-                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
-                        dst[d] = 0f;
+                if (cols < nr) {
+                    for (int p = 0, d = base; p < kc; p++, d += nr) {
+                        Arrays.fill(dst, d + cols, d + nr, 0f);
                     }
                 }
             } else {

@@ -34,6 +34,12 @@ abstract class GemmKernels {
     }
 
     /**
+     * Up to this many rows of A, {@link Gemm} computes {@code A Bᵀ} with {@link #rowsDotRows}, which
+     * needs no packing, instead of transposing B into panels.
+     */
+    abstract int dotRowsMax();
+
+    /**
      * Whether {@link #panelRows} reads a row-major A block in place (no packing of A). The default
      * is false: {@link Gemm} packs A and calls {@link #panel}.
      */

@@ -57,6 +57,16 @@ final class ScalarGemmKernels extends GemmKernels {
         return MR;
     }
 
+    /**
+     * A dot product is a float reduction, which C2 does not vectorise (it would reorder the sum), so
+     * packing B pays for itself from a few rows: 8 measured best on the MLP layers (batch 4 ran 1.5x
+     * faster as dot products, batch 16 1.5x faster packed).
+     */
+    @Override
+    int dotRowsMax() {
+        return 8;
+    }
+
     @Override
     int nr() {
         return NR;

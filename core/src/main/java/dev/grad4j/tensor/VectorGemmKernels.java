@@ -69,6 +69,12 @@ final class VectorGemmKernels extends GemmKernels {
         return MR;
     }
 
+    /** Transposing B into panels costs more than it saves below this (measured on the MLP layers). */
+    @Override
+    int dotRowsMax() {
+        return 48;
+    }
+
     @Override
     int nr() {
         return NR;

@@ -11,6 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GEMM kernels on the Java Vector API: a 6 x (2 vectors) register tile of fused multiply-adds.
  * Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
+ *
+ * <p>Every helper that takes or returns a vector is under 35 bytes of bytecode, C2's
+ * {@code MaxInlineSize}, so it is always inlined. A larger one is inlined only if its call site
+ * counts as hot in the profile C2 compiles from; when it does not, the vectors are boxed into
+ * objects at every call, and the JVM runs at a fraction of its speed for the rest of its life.
+ * Which way it goes depends on timing: on JDK 25 the MLP at batch 32 ran at 275, 12,364 or
+ * 58,437 samples/s in three runs of the same command while a 120-byte merge helper of
+ * {@link #dot2x4} fell out of inlining ("callee is too large").
  */
 final class VectorGemmKernels extends GemmKernels {
 
@@ -26,7 +34,7 @@ final class VectorGemmKernels extends GemmKernels {
     private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(S, 1, 1, true);
 
     /**
-     * Whether {@link #dot2x4} sums its eight accumulators together ({@link #sum8}): a network of
+     * Whether {@link #dot2x4} sums its eight accumulators together (a merge network): a network of
      * three merge levels needs at least 8 lanes, and this one is written for 8 or 16.
      */
     private static final boolean MERGED_SUMS = L == 8 || L == 16;
@@ -283,9 +291,14 @@ final class VectorGemmKernels extends GemmKernels {
         addRow(c, cOff + 5 * ldc, c50, c51);
     }
 
+    /** Adds two vectors into {@code c[off, off + 2L)}. */
     private static void addRow(float[] c, int off, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(S, c, off).add(v0).intoArray(c, off);
-        FloatVector.fromArray(S, c, off + L).add(v1).intoArray(c, off + L);
+        addTo(c, off, v0);
+        addTo(c, off + L, v1);
+    }
+
+    private static void addTo(float[] c, int off, FloatVector v) {
+        FloatVector.fromArray(S, c, off).add(v).intoArray(c, off);
     }
 
     @Override
@@ -475,7 +488,17 @@ final class VectorGemmKernels extends GemmKernels {
             int h = L / 2;
             int q = L / 4;
             int e = L / 8;
-            merged(s00, s01, s02, s03, s10, s11, s12, s13).intoArray(sums, 0);
+            // The lane sums of the eight accumulators at once, each by the same tree as sum (lane i
+            // with lane i ^ L/2, then L/4, ...; float addition is commutative, so every pair adds to
+            // the same float) in a quarter of its shuffles: each level merges two vectors into one
+            // that holds both halves of their partial sums. Written out here rather than in a
+            // helper, which would exceed the always-inlined size (see the class comment).
+            FloatVector p0 = merge(s00, s01, UPPER_1, SWAP_1);
+            FloatVector p1 = merge(s02, s03, UPPER_1, SWAP_1);
+            FloatVector p2 = merge(s10, s11, UPPER_1, SWAP_1);
+            FloatVector p3 = merge(s12, s13, UPPER_1, SWAP_1);
+            FloatVector r = merge(merge(p0, p1, UPPER_2, SWAP_2), merge(p2, p3, UPPER_2, SWAP_2), UPPER_3, SWAP_3);
+            (L == 16 ? r.add(r.rearrange(SWAP_ADJACENT)) : r).intoArray(sums, 0);
             c[ci] += tail(k, kv, a, a0, b, b0, sums[0]);
             c[ci + 1] += tail(k, kv, a, a0, b, b1, sums[h]);
             c[ci + 2] += tail(k, kv, a, a0, b, b2, sums[q]);
@@ -497,24 +520,7 @@ final class VectorGemmKernels extends GemmKernels {
     }
 
     /**
-     * The lane sums of eight vectors at once, each by the same tree as {@link #sum} (lane i with
-     * lane i ^ L/2, then L/4, ...; float addition is commutative, so every pair adds to the same
-     * float), in a quarter of its shuffles: each level merges two vectors into one that holds
-     * both halves of their partial sums. The result holds s(r, j)'s sum in lane
-     * {@code L/2 (j & 1) + L/4 (j >> 1) + L/8 r}.
-     */
-    private static FloatVector merged(FloatVector s00, FloatVector s01, FloatVector s02, FloatVector s03,
-                                      FloatVector s10, FloatVector s11, FloatVector s12, FloatVector s13) {
-        FloatVector p0 = merge(s00, s01, UPPER_1, SWAP_1);
-        FloatVector p1 = merge(s02, s03, UPPER_1, SWAP_1);
-        FloatVector p2 = merge(s10, s11, UPPER_1, SWAP_1);
-        FloatVector p3 = merge(s12, s13, UPPER_1, SWAP_1);
-        FloatVector r = merge(merge(p0, p1, UPPER_2, SWAP_2), merge(p2, p3, UPPER_2, SWAP_2), UPPER_3, SWAP_3);
-        return L == 16 ? r.add(r.rearrange(SWAP_ADJACENT)) : r;
-    }
-
-    /**
-     * One level of {@link #merged} at stride w: lane i becomes {@code x[i] + x[i ^ w]} where bit w
+     * One level of the merge network of {@link #dot2x4} at stride w: lane i becomes {@code x[i] + x[i ^ w]} where bit w
      * of i is clear and {@code y[i] + y[i ^ w]} where it is set.
      */
     private static FloatVector merge(FloatVector x, FloatVector y, VectorMask<Float> upper,
@@ -539,26 +545,40 @@ final class VectorGemmKernels extends GemmKernels {
      * do not depend on JIT state, threads or timing.
      */
     private static float sum(FloatVector v) {
+        return L > 16 ? sumWide(v) : sum16(v);
+    }
+
+    // The tree of sum in steps small enough to be always inlined (see the class comment); the
+    // shuffles are constants, so C2 keeps them in registers, and L is a constant too.
+
+    /** {@link #sum} for more than 16 lanes (no x86 vector is that wide): rotations by L/2 ... 16, then {@link #sum16}. */
+    private static float sumWide(FloatVector v) {
         FloatVector t = v;
-        if (L > 16) {
-            for (int i = 0; i < HALVES.size() - 4; i++) {
-                t = t.add(t.rearrange(HALVES.get(i)));
-            }
+        for (int i = 0; i < HALVES.size() - 4; i++) {
+            t = fold(t, HALVES.get(i));
         }
-        // Constant shuffles, so C2 keeps them in registers; L is a constant too.
-        if (L >= 16) {
-            t = t.add(t.rearrange(ROTATE_8));
-        }
-        if (L >= 8) {
-            t = t.add(t.rearrange(ROTATE_4));
-        }
-        if (L >= 4) {
-            t = t.add(t.rearrange(ROTATE_2));
-        }
-        if (L >= 2) {
-            t = t.add(t.rearrange(ROTATE_1));
-        }
-        return t.lane(0);
+        return sum16(t);
+    }
+
+    private static float sum16(FloatVector t) {
+        return sum8(L >= 16 ? fold(t, ROTATE_8) : t);
+    }
+
+    private static float sum8(FloatVector t) {
+        return sum4(L >= 8 ? fold(t, ROTATE_4) : t);
+    }
+
+    private static float sum4(FloatVector t) {
+        return sum2(L >= 4 ? fold(t, ROTATE_2) : t);
+    }
+
+    private static float sum2(FloatVector t) {
+        return (L >= 2 ? fold(t, ROTATE_1) : t).lane(0);
+    }
+
+    /** Lane i plus lane {@code shuffle(i)}. */
+    private static FloatVector fold(FloatVector t, VectorShuffle<Float> shuffle) {
+        return t.add(t.rearrange(shuffle));
     }
 
     /** Adds the products past the last full vector to a reduced partial sum. */

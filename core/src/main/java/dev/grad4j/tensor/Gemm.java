@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class Gemm {
 
-    private static final int KC = 256;
+
     private static final int MC = 144;
     private static final int NC = 2048;
     /** Up to this many rows of A, the unpacked kernels run. */
@@ -25,6 +25,39 @@ final class Gemm {
     private static final int TRANSPOSE_BLOCK = 16;
     /** Below this many multiply-adds one thread does the whole product. */
     private static final long PARALLEL_MIN_FMAS = 1L << 18;
+
+    /** Packing buffers up to this many floats are kept per thread and reused; larger ones are allocated per call. */
+    private static final int REUSED_MAX = 1 << 20;
+
+    /**
+     * Each thread's packing buffers, reused between products: allocating them per call made a
+     * third of the garbage of an MLP training step (and the heap growth that follows it).
+     */
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** The packing buffers of one thread; each is used for one purpose only, so they never overlap. */
+    private static final class Buffers {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+        private float[] sharedB = new float[0];
+        private float[] tile = new float[0];
+
+        float[] a(int size) {
+            return a.length >= size ? a : size > REUSED_MAX ? new float[size] : (a = new float[size]);
+        }
+
+        float[] b(int size) {
+            return b.length >= size ? b : size > REUSED_MAX ? new float[size] : (b = new float[size]);
+        }
+
+        float[] sharedB(int size) {
+            return sharedB.length >= size ? sharedB : size > REUSED_MAX ? new float[size] : (sharedB = new float[size]);
+        }
+
+        float[] tile(int size) {
+            return tile.length >= size ? tile : (tile = new float[size]);
+        }
+    }
 
     private Gemm() {
     }
@@ -98,8 +131,8 @@ final class Gemm {
     }
 
     /** The k-block length of a product with inner dimension k: equal blocks of at most KC, no thin last block. */
-    private static int kcMax(int k) {
-        int kBlocks = (k + KC - 1) / KC;
+    private static int kcMax(GemmKernels kern, int k) {
+        int kBlocks = (k + kern.kc() - 1) / kern.kc();
         return (k + kBlocks - 1) / kBlocks;
     }
 
@@ -110,10 +143,11 @@ final class Gemm {
      */
     private static float[] packAllB(GemmKernels kern, int parts, boolean tb, float[] b, int bo, int n, int k) {
         int nr = kern.nr();
-        int kc = kcMax(k);
+        int kc = kcMax(kern, k);
         int kBlocks = (k + kc - 1) / kc;
         int blockSize = kc * roundUp(n, nr);
-        float[] packed = new float[kBlocks * blockSize];
+        // The calling thread's buffer: the parts only write their panels of it and return before the caller reads it
+        float[] packed = BUFFERS.get().sharedB(kBlocks * blockSize);
         KernelPool.run(parts, part -> {
             int j0 = split(n, parts, part, nr);
             int j1 = split(n, parts, part + 1, nr);
@@ -143,12 +177,14 @@ final class Gemm {
         }
         int mr = kern.mr();
         int nr = kern.nr();
-        int kcMax = kcMax(k);
-        float[] bPack = bPacked != null ? bPacked : new float[kcMax * roundUp(Math.min(NC, j1 - j0), nr)];
+        int kcMax = kcMax(kern, k);
+        Buffers buffers = BUFFERS.get();
+        float[] bPack = bPacked != null ? bPacked : buffers.b(kcMax * roundUp(Math.min(NC, j1 - j0), nr));
         // A is read in place by kernels that can (full tiles, no packing; edge tiles use packed A)
         // when it is long: with a batch of one sequence (64 rows) the packed tiles measured faster
         boolean inPlace = kern.readsRowsInPlace() && (ta ? k : i1 - i0) >= IN_PLACE_MIN;
-        float[] aPack = new float[kcMax * roundUp(Math.min(MC, i1 - i0), mr)];
+        float[] aPack = buffers.a(kcMax * roundUp(Math.min(MC, i1 - i0), mr));
+        float[] tile = buffers.tile(mr * nr);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -164,7 +200,7 @@ final class Gemm {
                     int cBlock = co + ic * n + jc;
                     if (!inPlace) {
                         packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);
-                        panels(kern, kc, aPack, mc, bPack, bOff, c, cBlock, n, 0, nc);
+                        panels(kern, kc, aPack, mc, bPack, bOff, c, cBlock, n, 0, nc, tile);
                         continue;
                     }
                     int mcFull = mc - mc % mr;
@@ -179,11 +215,11 @@ final class Gemm {
                     }
                     if (mcFull > 0 && ncFull < nc) { // the last, narrow column panel of the full rows
                         packA(ta, a, ao, m, k, ic, mcFull, pc, kc, mr, aPack);
-                        panels(kern, kc, aPack, mcFull, bPack, bOff, c, cBlock, n, ncFull, nc);
+                        panels(kern, kc, aPack, mcFull, bPack, bOff, c, cBlock, n, ncFull, nc, tile);
                     }
                     if (mcFull < mc) { // the last rows, fewer than a tile
                         packA(ta, a, ao, m, k, ic + mcFull, mc - mcFull, pc, kc, mr, aPack);
-                        panels(kern, kc, aPack, mc - mcFull, bPack, bOff, c, cBlock + mcFull * n, n, 0, nc);
+                        panels(kern, kc, aPack, mc - mcFull, bPack, bOff, c, cBlock + mcFull * n, n, 0, nc, tile);
                     }
                 }
             }
@@ -192,10 +228,10 @@ final class Gemm {
 
     /** {@link GemmKernels#panel} for the column panels {@code [j0, j1)} (from a multiple of nr) of a packed A block. */
     private static void panels(GemmKernels kern, int kc, float[] aPack, int mc, float[] bPack, int bOff, float[] c,
-                               int cBlock, int ldc, int j0, int j1) {
+                               int cBlock, int ldc, int j0, int j1, float[] tile) {
         int nr = kern.nr();
         for (int jr = j0; jr < j1; jr += nr) {
-            kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, cBlock + jr, ldc, Math.min(nr, j1 - jr));
+            kern.panel(kc, aPack, mc, bPack, bOff + jr * kc, c, cBlock + jr, ldc, Math.min(nr, j1 - jr), tile);
         }
     }
 

@@ -14,6 +14,11 @@ abstract class GemmKernels {
     /** Rows of the register tile. */
     abstract int mr();
 
+    /** The longest k block: a packed B panel holds this many rows of {@link #nr} columns. */
+    int kc() {
+        return 256;
+    }
+
     /** Columns of the register tile. */
     abstract int nr();
 
@@ -23,11 +28,12 @@ abstract class GemmKernels {
     /**
      * Packed column panel: adds {@code op(A)[mc rows] · panel} into C for every row tile of an A
      * block: row tile q of {@code ap} starts at {@code q*mr*kc}; the B panel of {@code cols <= nr}
-     * columns starts at {@code bOff}. The default runs {@link #tile} per row tile.
+     * columns starts at {@code bOff}; {@code scratch} holds {@code mr*nr} floats for edge tiles. The
+     * default runs {@link #tile} per row tile.
      */
-    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols) {
+    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
+               float[] scratch) {
         int mr = mr();
-        float[] scratch = new float[mr * nr()];
         for (int ir = 0; ir < mc; ir += mr) {
             tile(kc, ap, ir * kc, bp, bOff, c, cOff + ir * ldc, ldc, Math.min(mr, mc - ir), cols, scratch);
         }

@@ -67,6 +67,12 @@ final class ScalarGemmKernels extends GemmKernels {
         return 8;
     }
 
+    private static final int KCX = Integer.getInteger("kcx", 256);
+    @Override
+    int kc() {
+        return KCX;
+    }
+
     @Override
     int nr() {
         return NR;
@@ -78,7 +84,8 @@ final class ScalarGemmKernels extends GemmKernels {
     }
 
     @Override
-    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols) {
+    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
+               float[] scratch) {
         Scratch s = SCRATCH.get();
         float[][] rows = s.rows(kc);
         for (int p = 0; p < kc; p++) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * runs at least the given number of steps and at least {@code WARMUP_S} seconds: the JIT compiles
  * the Vector API kernels only after thousands of calls, and until then they run as slow Java
  * fallbacks (seen: 300 samples/s for lenet5 at batch 1 in the first seconds, 5,600 once compiled),
- * while the reference measures PyTorch's steady state.
+ * while the reference measures PyTorch's steady state. It also waits for the heap to stop
+ * growing (see {@link #measure}).
  */
 final class Throughput {
 
@@ -17,6 +18,8 @@ final class Throughput {
     static final double MIN_SAMPLE_S = 0.5;
     /** Seconds of warm-up at least; {@code -Dgrad4j.bench.warmup=SECONDS} changes it. */
     static final double WARMUP_S = Double.parseDouble(System.getProperty("grad4j.bench.warmup", "4"));
+    /** After the warm-up, how long the committed heap must keep its size before timing starts. */
+    private static final long HEAP_SETTLE_NS = 1_000_000_000L;
 
     /**
      * The measured rates, sorted ascending.
@@ -43,8 +46,24 @@ final class Throughput {
 
     /** Times {@code step}, which trains on {@code batch} examples, after {@code warmup} untimed steps. */
     static Result measure(Runnable step, int batch, int warmup, int minSteps) {
+        // Warm up for the JIT, then until the heap has kept its size for a second: when G1 grows
+        // the heap, the first pass over the new young generation faults its pages in, and a sample
+        // that ran through it measured up to 5x slower (seen on JDK 25 at 4.2 s, batch 32).
+        Runtime runtime = Runtime.getRuntime();
         long w0 = System.nanoTime();
-        for (int i = 0; i < warmup || System.nanoTime() - w0 < WARMUP_S * 1e9; i++) {
+        long heap = runtime.totalMemory();
+        long heapSince = w0;
+        for (int i = 0; ; i++) {
+            long now = System.nanoTime();
+            if (runtime.totalMemory() != heap) {
+                heap = runtime.totalMemory();
+                heapSince = now;
+            }
+            boolean jitWarm = i >= warmup && now - w0 >= WARMUP_S * 1e9;
+            boolean heapSettled = now - heapSince >= HEAP_SETTLE_NS || now - w0 >= 3 * WARMUP_S * 1e9;
+            if (jitWarm && heapSettled) {
+                break;
+            }
             step.run();
         }
         long t0 = System.nanoTime();

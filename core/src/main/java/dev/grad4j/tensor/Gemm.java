@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class Gemm {
 
-
+    private static final int KC = 256;
     private static final int MC = 144;
     private static final int NC = 2048;
     /** Up to this many rows of A, the unpacked kernels run. */
@@ -131,8 +131,8 @@ final class Gemm {
     }
 
     /** The k-block length of a product with inner dimension k: equal blocks of at most KC, no thin last block. */
-    private static int kcMax(GemmKernels kern, int k) {
-        int kBlocks = (k + kern.kc() - 1) / kern.kc();
+    private static int kcMax(int k) {
+        int kBlocks = (k + KC - 1) / KC;
         return (k + kBlocks - 1) / kBlocks;
     }
 
@@ -143,7 +143,7 @@ final class Gemm {
      */
     private static float[] packAllB(GemmKernels kern, int parts, boolean tb, float[] b, int bo, int n, int k) {
         int nr = kern.nr();
-        int kc = kcMax(kern, k);
+        int kc = kcMax(k);
         int kBlocks = (k + kc - 1) / kc;
         int blockSize = kc * roundUp(n, nr);
         // The calling thread's buffer: the parts only write their panels of it and return before the caller reads it
@@ -177,7 +177,7 @@ final class Gemm {
         }
         int mr = kern.mr();
         int nr = kern.nr();
-        int kcMax = kcMax(kern, k);
+        int kcMax = kcMax(k);
         Buffers buffers = BUFFERS.get();
         float[] bPack = bPacked != null ? bPacked : buffers.b(kcMax * roundUp(Math.min(NC, j1 - j0), nr));
         // A is read in place by kernels that can (full tiles, no packing; edge tiles use packed A)

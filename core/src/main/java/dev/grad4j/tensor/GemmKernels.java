@@ -14,11 +14,6 @@ abstract class GemmKernels {
     /** Rows of the register tile. */
     abstract int mr();
 
-    /** The longest k block: a packed B panel holds this many rows of {@link #nr} columns. */
-    int kc() {
-        return 256;
-    }
-
     /** Columns of the register tile. */
     abstract int nr();
 

@@ -67,12 +67,6 @@ final class ScalarGemmKernels extends GemmKernels {
         return 8;
     }
 
-    private static final int KCX = Integer.getInteger("kcx", 256);
-    @Override
-    int kc() {
-        return KCX;
-    }
-
     @Override
     int nr() {
         return NR;

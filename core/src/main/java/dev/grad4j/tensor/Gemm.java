@@ -17,8 +17,6 @@ final class Gemm {
     private static final int KC = 256;
     private static final int MC = 144;
     private static final int NC = 2048;
-    /** Up to this many rows of A, the unpacked kernels run. */
-    private static final int SMALL_M = 16;
     /** From this many rows of A per thread (columns when A is transposed), A is read in place. */
     private static final int IN_PLACE_MIN = 256;
     /** Stored rows of a transposed B packed side by side into panels wider than this. */
@@ -99,7 +97,7 @@ final class Gemm {
                     kern.rowsDotRows(m, j1 - j0, k, a, ao, b, bo + j0 * k, c, co + j0, n);
                 });
             }
-        } else if (!tb && m <= SMALL_M) {
+        } else if (!tb && m <= kern.smallRowsMax()) {
             int ars = ta ? 1 : k;
             int acs = ta ? m : 1;
             KernelPool.run(parts, part -> {

@@ -41,6 +41,14 @@ abstract class GemmKernels {
     abstract int dotRowsMax();
 
     /**
+     * Up to this many rows of A, {@link Gemm} computes {@code A B} with {@link #rowsTimesMatrix},
+     * without packing. The default is 0: always packed.
+     */
+    int smallRowsMax() {
+        return 0;
+    }
+
+    /**
      * Whether {@link #panelRows} reads a row-major A block in place (no packing of A). The default
      * is false: {@link Gemm} packs A and calls {@link #panel}.
      */
@@ -74,10 +82,12 @@ abstract class GemmKernels {
      * Unpacked product of a few rows: {@code C[i, j] += Σ_p A(i, p) * B[p, j]} for {@code i < m},
      * {@code j < n}, where {@code A(i, p) = a[aOff + i*ars + p*acs]}; B and C are row-major with
      * leading dimension {@code ld} (n may be a column slice of it). Used when m is small and packing
-     * does not pay.
+     * does not pay. Only called for {@code m <= }{@link #smallRowsMax}.
      */
-    abstract void rowsTimesMatrix(int m, int n, int ld, int k, float[] a, int aOff, int ars, int acs,
-                                  float[] b, int bOff, float[] c, int cOff);
+    void rowsTimesMatrix(int m, int n, int ld, int k, float[] a, int aOff, int ars, int acs,
+                         float[] b, int bOff, float[] c, int cOff) {
+        throw new UnsupportedOperationException(name() + " packs every product");
+    }
 
     /**
      * Unpacked product with B transposed: {@code C[i, j] += Σ_p A[i, p] * B[j, p]} for

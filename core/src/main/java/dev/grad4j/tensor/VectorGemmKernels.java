@@ -84,6 +84,11 @@ final class VectorGemmKernels extends GemmKernels {
     }
 
     @Override
+    int smallRowsMax() {
+        return 16;
+    }
+
+    @Override
     int nr() {
         return NR;
     }

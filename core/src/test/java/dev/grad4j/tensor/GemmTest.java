@@ -23,6 +23,8 @@ class GemmTest {
             {40, 70, 300}, {150, 40, 20}, {145, 35, 257}, {33, 10, 256}, {2, 300, 50}, {64, 64, 64},
             // A read in place (from 256 rows per thread, or 256 columns when transposed), with edge tiles
             {605, 45, 33}, {50, 70, 300}, {600, 64, 40}, {300, 40, 600},
+            // ... and with the scalar kernels' 256-column panels
+            {520, 270, 20}, {40, 270, 300},
         };
         List<GemmKernels> kernels = new ArrayList<>();
         kernels.add(new ScalarGemmKernels());

@@ -76,24 +76,28 @@ final class Gemm {
      * with explicit kernels and number of parts (for tests). */
     static void gemm(GemmKernels kern, int parts, boolean ta, boolean tb, int m, int n, int k,
                      float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate) {
-        if (!accumulate) {
-            Arrays.fill(c, co, co + m * n, 0f);
-        }
         if (m == 0 || n == 0 || k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, co, co + m * n, 0f);
+            }
             return;
         }
+        // Without accumulate, each part clears its own block of C before adding into it (clearing
+        // all of C first ran on one thread while the other waited)
         if (tb && !ta && (m <= kern.dotRowsMax() || n < kern.nr())) {
             // Dot products of rows of A with rows of B: split the rows of C, or its columns if few rows.
             if (m >= parts * 4) {
                 KernelPool.run(parts, part -> {
                     int i0 = split(m, parts, part, 1);
                     int i1 = split(m, parts, part + 1, 1);
+                    clear(accumulate, c, co, n, i0, i1, 0, n);
                     kern.rowsDotRows(i1 - i0, n, k, a, ao + i0 * k, b, bo, c, co + i0 * n, n);
                 });
             } else {
                 KernelPool.run(parts, part -> {
                     int j0 = split(n, parts, part, 4);
                     int j1 = split(n, parts, part + 1, 4);
+                    clear(accumulate, c, co, n, 0, m, j0, j1);
                     kern.rowsDotRows(m, j1 - j0, k, a, ao, b, bo + j0 * k, c, co + j0, n);
                 });
             }
@@ -103,6 +107,7 @@ final class Gemm {
             KernelPool.run(parts, part -> {
                 int j0 = split(n, parts, part, kern.nr());
                 int j1 = split(n, parts, part + 1, kern.nr());
+                clear(accumulate, c, co, n, 0, m, j0, j1);
                 kern.rowsTimesMatrix(m, j1 - j0, n, k, a, ao, ars, acs, b, bo + j0, c, co + j0);
             });
         } else if (m >= n) {
@@ -111,11 +116,25 @@ final class Gemm {
             // for the linear forward (B transposed) and weight gradient (A transposed), where it
             // measured faster; for plain products (the input gradient) it did not.
             float[] bPacked = parts > 1 && n <= NC && (ta || tb) ? packAllB(kern, parts, tb, b, bo, n, k) : null;
-            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
+            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co, accumulate,
                     split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n, bPacked));
         } else {
-            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co,
+            KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co, accumulate,
                     0, m, split(n, parts, part, kern.nr()), split(n, parts, part + 1, kern.nr()), null));
+        }
+    }
+
+    /** Unless {@code accumulate}, zeroes rows {@code [i0, i1)}, columns {@code [j0, j1)} of C (leading dimension n). */
+    private static void clear(boolean accumulate, float[] c, int co, int n, int i0, int i1, int j0, int j1) {
+        if (accumulate || j0 >= j1) {
+            return;
+        }
+        if (j0 == 0 && j1 == n) {
+            Arrays.fill(c, co + i0 * n, co + i1 * n, 0f);
+            return;
+        }
+        for (int i = i0; i < i1; i++) {
+            Arrays.fill(c, co + i * n + j0, co + i * n + j1, 0f);
         }
     }
 
@@ -165,14 +184,15 @@ final class Gemm {
     /**
      * The blocked, packed product for rows {@code [i0, i1)} and columns {@code [j0, j1)} of C;
      * {@code bPacked} is all of B from {@link #packAllB} (then {@code j0 = 0, j1 = n <= NC}), or
-     * null to pack B here.
+     * null to pack B here. Unless {@code accumulate}, the block of C is cleared first.
      */
     private static void packed(GemmKernels kern, boolean ta, boolean tb, int m, int n, int k,
-                               float[] a, int ao, float[] b, int bo, float[] c, int co,
+                               float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate,
                                int i0, int i1, int j0, int j1, float[] bPacked) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
+        clear(accumulate, c, co, n, i0, i1, j0, j1);
         int mr = kern.mr();
         int nr = kern.nr();
         int kcMax = kcMax(k);

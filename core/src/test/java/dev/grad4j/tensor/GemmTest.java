@@ -77,11 +77,14 @@ class GemmTest {
                 assertThat(c).as("bit-identical with %d parts", parts).isEqualTo(reference);
             }
         }
-        float[] overwritten = c0.clone();
-        Gemm.gemm(kern, 1, ta, tb, m, n, k, a, 3, b, 5, overwritten, 2, false);
-        for (int i = 0; i < m * n; i++) {
-            assertThat((double) overwritten[2 + i]).isCloseTo(expected[i] - c0[2 + i],
-                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.sqrt(k))));
+        for (int parts : new int[] {1, 3}) { // without accumulate, each part clears its own block of C
+            float[] overwritten = c0.clone();
+            Gemm.gemm(kern, parts, ta, tb, m, n, k, a, 3, b, 5, overwritten, 2, false);
+            assertThat(overwritten[1]).isEqualTo(c0[1]);
+            for (int i = 0; i < m * n; i++) {
+                assertThat((double) overwritten[2 + i]).as("element %d with %d parts", i, parts)
+                        .isCloseTo(expected[i] - c0[2 + i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.sqrt(k))));
+            }
         }
     }
 

@@ -110,7 +110,7 @@ final class Gemm {
                 clear(accumulate, c, co, n, 0, m, j0, j1);
                 kern.rowsTimesMatrix(m, j1 - j0, n, k, a, ao, ars, acs, b, bo + j0, c, co + j0);
             });
-        } else if (m >= n) {
+        } else if (m >= n || largestPart(m, parts, kern.mr()) * (long) n < largestPart(n, parts, kern.nr()) * (long) m) {
             // Rows of C split between the threads: all of them read all of B, so B is packed once,
             // its column panels shared out between the threads, instead of once per thread. Done
             // for the linear forward (B transposed) and weight gradient (A transposed), where it
@@ -119,6 +119,7 @@ final class Gemm {
             KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co, accumulate,
                     split(m, parts, part, kern.mr()), split(m, parts, part + 1, kern.mr()), 0, n, bPacked));
         } else {
+            // Columns of C split between the threads, in whole panels of nr columns
             KernelPool.run(parts, part -> packed(kern, ta, tb, m, n, k, a, ao, b, bo, c, co, accumulate,
                     0, m, split(n, parts, part, kern.nr()), split(n, parts, part + 1, kern.nr()), null));
         }
@@ -136,6 +137,19 @@ final class Gemm {
         for (int i = i0; i < i1; i++) {
             Arrays.fill(c, co + i * n + j0, co + i * n + j1, 0f);
         }
+    }
+
+    /**
+     * The size of the largest part of {@code total} split in {@code parts} aligned to {@code align}.
+     * When rows give the threads more even work than columns, rows are split even for m < n (the
+     * scalar kernels' 256-column panels cannot split 256 columns between two threads at all).
+     */
+    private static int largestPart(int total, int parts, int align) {
+        int largest = 0;
+        for (int part = 0; part < parts; part++) {
+            largest = Math.max(largest, split(total, parts, part + 1, align) - split(total, parts, part, align));
+        }
+        return largest;
     }
 
     /** Start of part {@code part} of {@code total} split in {@code parts}, aligned to {@code align}. */

@@ -33,27 +33,25 @@ final class Gemm {
      */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** The packing buffers of one thread; each is used for one purpose only, so they never overlap. */
+    /** The packing buffers of one thread; each slot is used for one purpose only, so they never overlap. */
     private static final class Buffers {
-        private float[] a = new float[0];
-        private float[] b = new float[0];
-        private float[] sharedB = new float[0];
-        private float[] tile = new float[0];
+        static final int A = 0;
+        static final int B = 1;
+        static final int SHARED_B = 2;
+        static final int TILE = 3;
 
-        float[] a(int size) {
-            return a.length >= size ? a : size > REUSED_MAX ? new float[size] : (a = new float[size]);
-        }
+        private final float[][] held = {new float[0], new float[0], new float[0], new float[0]};
 
-        float[] b(int size) {
-            return b.length >= size ? b : size > REUSED_MAX ? new float[size] : (b = new float[size]);
-        }
-
-        float[] sharedB(int size) {
-            return sharedB.length >= size ? sharedB : size > REUSED_MAX ? new float[size] : (sharedB = new float[size]);
-        }
-
-        float[] tile(int size) {
-            return tile.length >= size ? tile : (tile = new float[size]);
+        /** The slot's buffer if it holds {@code size} floats, else a new one (kept unless larger than {@link #REUSED_MAX}). */
+        float[] get(int slot, int size) {
+            if (held[slot].length >= size) {
+                return held[slot];
+            }
+            float[] fresh = new float[size];
+            if (size <= REUSED_MAX) {
+                held[slot] = fresh;
+            }
+            return fresh;
         }
     }
 
@@ -178,7 +176,7 @@ final class Gemm {
         int kBlocks = (k + kc - 1) / kc;
         int blockSize = kc * roundUp(n, nr);
         // The calling thread's buffer: the parts only write their panels of it and return before the caller reads it
-        float[] packed = BUFFERS.get().sharedB(kBlocks * blockSize);
+        float[] packed = BUFFERS.get().get(Buffers.SHARED_B, kBlocks * blockSize);
         KernelPool.run(parts, part -> {
             int j0 = split(n, parts, part, nr);
             int j1 = split(n, parts, part + 1, nr);
@@ -211,12 +209,12 @@ final class Gemm {
         int nr = kern.nr();
         int kcMax = kcMax(k);
         Buffers buffers = BUFFERS.get();
-        float[] bPack = bPacked != null ? bPacked : buffers.b(kcMax * roundUp(Math.min(NC, j1 - j0), nr));
+        float[] bPack = bPacked != null ? bPacked : buffers.get(Buffers.B, kcMax * roundUp(Math.min(NC, j1 - j0), nr));
         // A is read in place by kernels that can (full tiles, no packing; edge tiles use packed A)
         // when it is long: with a batch of one sequence (64 rows) the packed tiles measured faster
         boolean inPlace = kern.readsRowsInPlace() && (ta ? k : i1 - i0) >= IN_PLACE_MIN;
-        float[] aPack = buffers.a(kcMax * roundUp(Math.min(MC, i1 - i0), mr));
-        float[] tile = buffers.tile(mr * nr);
+        float[] aPack = buffers.get(Buffers.A, kcMax * roundUp(Math.min(MC, i1 - i0), mr));
+        float[] tile = buffers.get(Buffers.TILE, mr * nr);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {

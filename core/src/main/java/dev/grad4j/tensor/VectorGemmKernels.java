@@ -444,8 +444,12 @@ final class VectorGemmKernels extends GemmKernels {
                 dot2x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc, sums);
             }
             for (; i < m; i++) {
-                for (int jj = j; jj < j + 4; jj++) {
-                    c[cOff + i * ldc + jj] += dot(k, a, aOff + i * k, b, bOff + jj * k);
+                if (MERGED_SUMS) {
+                    dot1x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, sums);
+                } else {
+                    for (int jj = j; jj < j + 4; jj++) {
+                        c[cOff + i * ldc + jj] += dot(k, a, aOff + i * k, b, bOff + jj * k);
+                    }
                 }
             }
         }
@@ -522,6 +526,40 @@ final class VectorGemmKernels extends GemmKernels {
         c[ci + ldc + 1] += tail(k, kv, a, a1, b, b1, sum(s11));
         c[ci + ldc + 2] += tail(k, kv, a, a1, b, b2, sum(s12));
         c[ci + ldc + 3] += tail(k, kv, a, a1, b, b3, sum(s13));
+    }
+
+    /**
+     * Adds the 4 dot products of row {@code a0} of A with rows {@code b0..b0+3k} of B into
+     * {@code c[ci..ci+3]}: the last row of an odd count, and the whole product of a batch of one.
+     * Its lane sums are merged like those of {@link #dot2x4} (two merge levels, then the last two
+     * strides of the tree folded in place), so each equals {@link #dot} bit for bit.
+     */
+    private static void dot1x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, float[] sums) {
+        int kv = k - k % L;
+        int b1 = b0 + k;
+        int b2 = b1 + k;
+        int b3 = b2 + k;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+        }
+        // Lane of s(j)'s sum after the merges and folds: L/2 (j & 1) + L/4 (j >> 1)
+        FloatVector r = merge(merge(s0, s1, UPPER_1, SWAP_1), merge(s2, s3, UPPER_1, SWAP_1), UPPER_2, SWAP_2);
+        r = fold(r, SWAP_3);
+        (L == 16 ? fold(r, SWAP_ADJACENT) : r).intoArray(sums, 0);
+        int h = L / 2;
+        int q = L / 4;
+        c[ci] += tail(k, kv, a, a0, b, b0, sums[0]);
+        c[ci + 1] += tail(k, kv, a, a0, b, b1, sums[h]);
+        c[ci + 2] += tail(k, kv, a, a0, b, b2, sums[q]);
+        c[ci + 3] += tail(k, kv, a, a0, b, b3, sums[h + q]);
     }
 
     /**

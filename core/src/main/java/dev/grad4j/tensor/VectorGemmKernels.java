@@ -13,7 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
  *
  * <p>Every helper that takes or returns a vector is under 35 bytes of bytecode, C2's
- * {@code MaxInlineSize}, so it is always inlined. A larger one is inlined only if its call site
+ * {@code MaxInlineSize}, so it is always inlined. The tile kernels, large methods that can pass
+ * C2's {@code NodeCountInliningCutoff} before their end, add their accumulators into C with the
+ * Vector API's own calls written out: those are force-inlined (at worst late), while a helper of
+ * ours past the cutoff is refused (seen: "addTo (18 bytes) NodeCountInliningCutoff" in a compile of
+ * {@code tileRows}). A larger one is inlined only if its call site
  * counts as hot in the profile C2 compiles from; when it does not, the vectors are boxed into
  * objects at every call, and the JVM runs at a fraction of its speed for the rest of its life.
  * Which way it goes depends on timing: on JDK 25 the MLP at batch 32 ran at 275, 12,364 or
@@ -142,12 +146,18 @@ final class VectorGemmKernels extends GemmKernels {
             c51 = a.fma(b1, c51);
         }
         if (rows == MR && cols == NR) {
-            addRow(c, cOff, c00, c01);
-            addRow(c, cOff + ldc, c10, c11);
-            addRow(c, cOff + 2 * ldc, c20, c21);
-            addRow(c, cOff + 3 * ldc, c30, c31);
-            addRow(c, cOff + 4 * ldc, c40, c41);
-            addRow(c, cOff + 5 * ldc, c50, c51);
+            FloatVector.fromArray(S, c, cOff).add(c00).intoArray(c, cOff);
+            FloatVector.fromArray(S, c, cOff + L).add(c01).intoArray(c, cOff + L);
+            FloatVector.fromArray(S, c, cOff + ldc).add(c10).intoArray(c, cOff + ldc);
+            FloatVector.fromArray(S, c, cOff + ldc + L).add(c11).intoArray(c, cOff + ldc + L);
+            FloatVector.fromArray(S, c, cOff + 2 * ldc).add(c20).intoArray(c, cOff + 2 * ldc);
+            FloatVector.fromArray(S, c, cOff + 2 * ldc + L).add(c21).intoArray(c, cOff + 2 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 3 * ldc).add(c30).intoArray(c, cOff + 3 * ldc);
+            FloatVector.fromArray(S, c, cOff + 3 * ldc + L).add(c31).intoArray(c, cOff + 3 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 4 * ldc).add(c40).intoArray(c, cOff + 4 * ldc);
+            FloatVector.fromArray(S, c, cOff + 4 * ldc + L).add(c41).intoArray(c, cOff + 4 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 5 * ldc).add(c50).intoArray(c, cOff + 5 * ldc);
+            FloatVector.fromArray(S, c, cOff + 5 * ldc + L).add(c51).intoArray(c, cOff + 5 * ldc + L);
             return;
         }
         float[] t = scratch;
@@ -231,12 +241,18 @@ final class VectorGemmKernels extends GemmKernels {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        addRow(c, cOff, c00, c01);
-        addRow(c, cOff + ldc, c10, c11);
-        addRow(c, cOff + 2 * ldc, c20, c21);
-        addRow(c, cOff + 3 * ldc, c30, c31);
-        addRow(c, cOff + 4 * ldc, c40, c41);
-        addRow(c, cOff + 5 * ldc, c50, c51);
+        FloatVector.fromArray(S, c, cOff).add(c00).intoArray(c, cOff);
+        FloatVector.fromArray(S, c, cOff + L).add(c01).intoArray(c, cOff + L);
+        FloatVector.fromArray(S, c, cOff + ldc).add(c10).intoArray(c, cOff + ldc);
+        FloatVector.fromArray(S, c, cOff + ldc + L).add(c11).intoArray(c, cOff + ldc + L);
+        FloatVector.fromArray(S, c, cOff + 2 * ldc).add(c20).intoArray(c, cOff + 2 * ldc);
+        FloatVector.fromArray(S, c, cOff + 2 * ldc + L).add(c21).intoArray(c, cOff + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 3 * ldc).add(c30).intoArray(c, cOff + 3 * ldc);
+        FloatVector.fromArray(S, c, cOff + 3 * ldc + L).add(c31).intoArray(c, cOff + 3 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 4 * ldc).add(c40).intoArray(c, cOff + 4 * ldc);
+        FloatVector.fromArray(S, c, cOff + 4 * ldc + L).add(c41).intoArray(c, cOff + 4 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 5 * ldc).add(c50).intoArray(c, cOff + 5 * ldc);
+        FloatVector.fromArray(S, c, cOff + 5 * ldc + L).add(c51).intoArray(c, cOff + 5 * ldc + L);
     }
 
     /**
@@ -288,22 +304,18 @@ final class VectorGemmKernels extends GemmKernels {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        addRow(c, cOff, c00, c01);
-        addRow(c, cOff + ldc, c10, c11);
-        addRow(c, cOff + 2 * ldc, c20, c21);
-        addRow(c, cOff + 3 * ldc, c30, c31);
-        addRow(c, cOff + 4 * ldc, c40, c41);
-        addRow(c, cOff + 5 * ldc, c50, c51);
-    }
-
-    /** Adds two vectors into {@code c[off, off + 2L)}. */
-    private static void addRow(float[] c, int off, FloatVector v0, FloatVector v1) {
-        addTo(c, off, v0);
-        addTo(c, off + L, v1);
-    }
-
-    private static void addTo(float[] c, int off, FloatVector v) {
-        FloatVector.fromArray(S, c, off).add(v).intoArray(c, off);
+        FloatVector.fromArray(S, c, cOff).add(c00).intoArray(c, cOff);
+        FloatVector.fromArray(S, c, cOff + L).add(c01).intoArray(c, cOff + L);
+        FloatVector.fromArray(S, c, cOff + ldc).add(c10).intoArray(c, cOff + ldc);
+        FloatVector.fromArray(S, c, cOff + ldc + L).add(c11).intoArray(c, cOff + ldc + L);
+        FloatVector.fromArray(S, c, cOff + 2 * ldc).add(c20).intoArray(c, cOff + 2 * ldc);
+        FloatVector.fromArray(S, c, cOff + 2 * ldc + L).add(c21).intoArray(c, cOff + 2 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 3 * ldc).add(c30).intoArray(c, cOff + 3 * ldc);
+        FloatVector.fromArray(S, c, cOff + 3 * ldc + L).add(c31).intoArray(c, cOff + 3 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 4 * ldc).add(c40).intoArray(c, cOff + 4 * ldc);
+        FloatVector.fromArray(S, c, cOff + 4 * ldc + L).add(c41).intoArray(c, cOff + 4 * ldc + L);
+        FloatVector.fromArray(S, c, cOff + 5 * ldc).add(c50).intoArray(c, cOff + 5 * ldc);
+        FloatVector.fromArray(S, c, cOff + 5 * ldc + L).add(c51).intoArray(c, cOff + 5 * ldc + L);
     }
 
     @Override
@@ -353,10 +365,14 @@ final class VectorGemmKernels extends GemmKernels {
                 c31 = x.fma(b1, c31);
             }
             int ci = cOff + i * ld + j;
-            addRow(c, ci, c00, c01);
-            addRow(c, ci + ld, c10, c11);
-            addRow(c, ci + 2 * ld, c20, c21);
-            addRow(c, ci + 3 * ld, c30, c31);
+            FloatVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ld).add(c10).intoArray(c, ci + ld);
+            FloatVector.fromArray(S, c, ci + ld + L).add(c11).intoArray(c, ci + ld + L);
+            FloatVector.fromArray(S, c, ci + 2 * ld).add(c20).intoArray(c, ci + 2 * ld);
+            FloatVector.fromArray(S, c, ci + 2 * ld + L).add(c21).intoArray(c, ci + 2 * ld + L);
+            FloatVector.fromArray(S, c, ci + 3 * ld).add(c30).intoArray(c, ci + 3 * ld);
+            FloatVector.fromArray(S, c, ci + 3 * ld + L).add(c31).intoArray(c, ci + 3 * ld + L);
         }
         for (; j + L <= n; j += L) {
             FloatVector c0 = FloatVector.zero(S);
@@ -411,7 +427,8 @@ final class VectorGemmKernels extends GemmKernels {
                 c0 = x.fma(FloatVector.fromArray(S, b, bi), c0);
                 c1 = x.fma(FloatVector.fromArray(S, b, bi + L), c1);
             }
-            addRow(c, cOff + i * ld + j, c0, c1);
+            FloatVector.fromArray(S, c, cOff + i * ld + j).add(c0).intoArray(c, cOff + i * ld + j);
+            FloatVector.fromArray(S, c, cOff + i * ld + j + L).add(c1).intoArray(c, cOff + i * ld + j + L);
         }
         for (; j + L <= n; j += L) {
             FloatVector c0 = FloatVector.zero(S);

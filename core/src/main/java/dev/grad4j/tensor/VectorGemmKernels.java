@@ -13,16 +13,17 @@ import jdk.incubator.vector.VectorSpecies;
  * Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
  *
  * <p>Every helper that takes or returns a vector is under 35 bytes of bytecode, C2's
- * {@code MaxInlineSize}, so it is always inlined. The tile kernels, large methods that can pass
- * C2's {@code NodeCountInliningCutoff} before their end, add their accumulators into C with the
- * Vector API's own calls written out: those are force-inlined (at worst late), while a helper of
- * ours past the cutoff is refused (seen: "addTo (18 bytes) NodeCountInliningCutoff" in a compile of
- * {@code tileRows}). A larger one is inlined only if its call site
- * counts as hot in the profile C2 compiles from; when it does not, the vectors are boxed into
- * objects at every call, and the JVM runs at a fraction of its speed for the rest of its life.
- * Which way it goes depends on timing: on JDK 25 the MLP at batch 32 ran at 275, 12,364 or
- * 58,437 samples/s in three runs of the same command while a 120-byte merge helper of
- * {@link #dot2x4} fell out of inlining ("callee is too large").
+ * {@code MaxInlineSize}, so C2 inlines it however cold its call site looks (VectorInliningTest). A
+ * larger one is inlined only if its call site counts as hot in the profile C2 compiles from; when
+ * it does not, the vectors are boxed into objects at every call, and the JVM runs at a fraction of
+ * its speed for the rest of its life. Which way it goes depends on timing: on JDK 25 the MLP at
+ * batch 32 ran at 275, 12,364 or 58,437 samples/s in three runs of the same command while a
+ * 120-byte merge helper of {@link #dot2x4} fell out of inlining ("callee is too large").
+ *
+ * <p>The tile kernels, large methods that can pass C2's {@code NodeCountInliningCutoff} before
+ * their end, add their accumulators into C with the Vector API's own calls written out: those are
+ * force-inlined (at worst late), while a helper of ours past the cutoff is refused (seen: "addTo
+ * (18 bytes) NodeCountInliningCutoff" in a compile of {@code tileRows}).
  */
 final class VectorGemmKernels extends GemmKernels {
 

@@ -13,15 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every method of the Vector API kernels that takes or returns a vector is at most 35 bytes of
- * bytecode, C2's {@code MaxInlineSize}, so C2 always inlines it. A larger one is inlined only when
- * its call site looks hot in the profile C2 compiles from; when it does not, the vectors are boxed
- * at every call and the JVM runs several times slower for the rest of its life (JDK 25 ran the MLP
- * at 275, 12,364 or 58,437 samples/s in three runs of one command while a 120-byte helper of the
- * GEMM fell out of inlining; see docs/performance.md). The sizes are read from the class files.
+ * bytecode, C2's {@code MaxInlineSize}, so C2 inlines it however cold its call site looks. A
+ * larger one is inlined only when its call site looks hot in the profile C2 compiles from; when it
+ * does not, the vectors are boxed at every call and the JVM runs several times slower for the rest
+ * of its life (JDK 25 ran the MLP at 275, 12,364 or 58,437 samples/s in three runs of one command
+ * while a 120-byte helper of the GEMM fell out of inlining; see docs/performance.md). The sizes are
+ * read from the class files.
  */
 class VectorInliningTest {
 
-    /** C2's default {@code -XX:MaxInlineSize}: a callee of at most this many bytes is always inlined. */
+    /** C2's default {@code -XX:MaxInlineSize}: a callee of at most this many bytes is inlined at cold call sites too. */
     private static final int MAX_INLINE_SIZE = 35;
 
     /** Larger vector methods that are never on a hot path, with the reason. */

@@ -210,9 +210,9 @@ final class Gemm {
         int kcMax = kcMax(k);
         Buffers buffers = BUFFERS.get();
         float[] bPack = bPacked != null ? bPacked : buffers.get(Buffers.B, kcMax * roundUp(Math.min(NC, j1 - j0), nr));
-        // A is read in place by kernels that can (full tiles, no packing; edge tiles use packed A)
+        // A is read in place (full tiles, no packing; edge tiles use packed A)
         // when it is long: with a batch of one sequence (64 rows) the packed tiles measured faster
-        boolean inPlace = kern.readsRowsInPlace() && (ta ? k : i1 - i0) >= IN_PLACE_MIN;
+        boolean inPlace = (ta ? k : i1 - i0) >= IN_PLACE_MIN;
         float[] aPack = buffers.get(Buffers.A, kcMax * roundUp(Math.min(MC, i1 - i0), mr));
         float[] tile = buffers.get(Buffers.TILE, mr * nr);
         for (int jc = j0; jc < j1; jc += NC) {

@@ -23,16 +23,11 @@ abstract class GemmKernels {
     /**
      * Packed column panel: adds {@code op(A)[mc rows] · panel} into C for every row tile of an A
      * block: row tile q of {@code ap} starts at {@code q*mr*kc}; the B panel of {@code cols <= nr}
-     * columns starts at {@code bOff}; {@code scratch} holds {@code mr*nr} floats for edge tiles. The
-     * default runs {@link #tile} per row tile.
+     * columns starts at {@code bOff}, zero-padded to {@link #nr}; C is row-major with leading
+     * dimension {@code ldc}. {@code scratch} holds {@code mr*nr} floats for edge tiles.
      */
-    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
-               float[] scratch) {
-        int mr = mr();
-        for (int ir = 0; ir < mc; ir += mr) {
-            tile(kc, ap, ir * kc, bp, bOff, c, cOff + ir * ldc, ldc, Math.min(mr, mc - ir), cols, scratch);
-        }
-    }
+    abstract void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
+                        float[] scratch);
 
     /**
      * Up to this many rows of A, {@link Gemm} computes {@code A Bᵀ} with {@link #rowsDotRows}, which
@@ -49,34 +44,14 @@ abstract class GemmKernels {
     }
 
     /**
-     * Whether {@link #panelRows} reads a row-major A block in place (no packing of A). The default
-     * is false: {@link Gemm} packs A and calls {@link #panel}.
-     */
-    boolean readsRowsInPlace() {
-        return false;
-    }
-
-    /**
      * As {@link #panel} for full tiles, with A read in place: row r, column p of the block at
      * {@code a[aOff + r*ars + p*acs]} for {@code r < mc} ({@code mc} a multiple of {@link #mr}),
      * {@code p < kc}, where {@code (ars, acs)} is {@code (lda, 1)} for a row-major A or
      * {@code (1, lda)} for a transposed one; the B panel has {@link #nr} columns. Sums every product
-     * in the same order as {@link #panel}, so the results are identical. Only called when
-     * {@link #readsRowsInPlace} is true.
+     * in the same order as {@link #panel}, so the results are identical.
      */
-    void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
-                   int ldc) {
-        throw new UnsupportedOperationException(name() + " packs A");
-    }
-
-    /**
-     * Packed tile: {@code C[r, j] += Σ_p ap[aOff + p*mr + r] * bp[bOff + p*nr + j]} for
-     * {@code r < rows <= mr}, {@code j < cols <= nr}, {@code p < kc}. The panels are zero-padded to
-     * the full tile; C is row-major with leading dimension {@code ldc}. {@code scratch} holds
-     * {@code mr*nr} floats for edge tiles.
-     */
-    abstract void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                       float[] c, int cOff, int ldc, int rows, int cols, float[] scratch);
+    abstract void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c,
+                            int cOff, int ldc);
 
     /**
      * Unpacked product of a few rows: {@code C[i, j] += Σ_p A(i, p) * B[p, j]} for {@code i < m},

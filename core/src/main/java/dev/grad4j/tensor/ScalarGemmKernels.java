@@ -97,11 +97,6 @@ final class ScalarGemmKernels extends GemmKernels {
     }
 
     @Override
-    boolean readsRowsInPlace() {
-        return true;
-    }
-
-    @Override
     void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
                    int ldc) {
         Scratch s = SCRATCH.get();
@@ -109,13 +104,6 @@ final class ScalarGemmKernels extends GemmKernels {
         for (int ir = 0; ir < mc; ir += MR) {
             tile(kc, a, aOff + ir * ars, ars, acs, rows, s.acc, c, cOff + ir * ldc, ldc, MR, NR);
         }
-    }
-
-    @Override
-    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
-              float[] c, int cOff, int ldc, int rows, int cols, float[] scratch) {
-        Scratch s = SCRATCH.get();
-        tile(kc, ap, aOff, 1, MR, s.rows(kc, bp, bOff), s.acc, c, cOff, ldc, rows, cols);
     }
 
     /**

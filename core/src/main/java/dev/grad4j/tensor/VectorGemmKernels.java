@@ -104,8 +104,20 @@ final class VectorGemmKernels extends GemmKernels {
     }
 
     @Override
-    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
-              float[] c, int cOff, int ldc, int rows, int cols, float[] scratch) {
+    void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
+               float[] scratch) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            tile(kc, ap, ir * kc, bp, bOff, c, cOff + ir * ldc, ldc, Math.min(MR, mc - ir), cols, scratch);
+        }
+    }
+
+    /**
+     * Packed tile: {@code C[r, j] += Σ_p ap[aOff + p*MR + r] * bp[bOff + p*NR + j]} for
+     * {@code r < rows <= MR}, {@code j < cols <= NR}, {@code p < kc}; edge tiles go through
+     * {@code scratch} ({@code MR*NR} floats).
+     */
+    private static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                             float[] c, int cOff, int ldc, int rows, int cols, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -180,11 +192,6 @@ final class VectorGemmKernels extends GemmKernels {
                 c[ci + j] += t[r * NR + j];
             }
         }
-    }
-
-    @Override
-    boolean readsRowsInPlace() {
-        return true;
     }
 
     @Override

@@ -17,9 +17,13 @@ import java.util.Arrays;
  * <li>The loop is long: C2 aligns the vectorised main loop with up to 15 scalar iterations of a
  * pre-loop and finishes in a scalar post-loop, so at 64 columns (four 512-bit vectors) half the work
  * ran scalar; 256 columns make that a few percent.</li>
- * <li>The body is small: two rows of C times two k steps ({@code r2k2}) vectorises on both JDKs in
- * every compilation we looked at; four rows times two k steps was faster when it vectorised, but
- * JDK 17 compiled it scalar in some runs.</li>
+ * <li>The body is small: three rows of C times two k steps ({@code r3k2}) vectorises on both
+ * JDKs. A larger body, two rows times four k steps or four rows times two, passes JDK 17's loop
+ * unroll limit ({@code LoopUnrollLimit}): C2 cannot unroll it to the vector width and compiles it
+ * scalar (13 GFLOP/s; it vectorises with {@code -XX:LoopUnrollLimit=120}, a flag users would have to
+ * add). In a loop benchmark of 256 columns {@code r3k2} ran 69-78 GFLOP/s on JDK 17 and 25 against
+ * 42-60 for two rows times two k steps, which loads every B element for two rows of C instead of
+ * three.</li>
  * </ul>
  *
  * <p>Products of a few rows are packed too ({@link #smallRowsMax} is 0): an unpacked
@@ -29,7 +33,7 @@ import java.util.Arrays;
  */
 final class ScalarGemmKernels extends GemmKernels {
 
-    private static final int MR = 4;
+    private static final int MR = 3;
     private static final int NR = 256;
     /**
      * NR read from a field: a loop bounded by a compile-time constant may be fully unrolled by C2
@@ -123,20 +127,19 @@ final class ScalarGemmKernels extends GemmKernels {
                 Arrays.fill(acc[r], 0f);
             }
         }
-        twoRows(kc, a, aOff, ars, acs, b, acc[0], acc[1]);
-        if (rows > 2) {
-            twoRows(kc, a, aOff + 2 * ars, ars, acs, b, acc[2], acc[3]);
-        }
+        threeRows(kc, a, aOff, ars, acs, b, acc[0], acc[1], acc[2]);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(acc[r], 0, c, cOff + r * ldc, cols);
         }
     }
 
     /**
-     * {@code t0[j] += Σ_p a[aOff + p*acs] * b[p][j]}, {@code t1} likewise for the next row
-     * ({@code aOff + ars}), two k steps per pass; every array is indexed from 0 by {@code j}.
+     * {@code t0[j] += Σ_p a[aOff + p*acs] * b[p][j]}, {@code t1} and {@code t2} likewise for the
+     * next rows ({@code aOff + ars}, {@code aOff + 2*ars}), two k steps per pass; every array is
+     * indexed from 0 by {@code j}.
      */
-    private void twoRows(int kc, float[] a, int aOff, int ars, int acs, float[][] b, float[] t0, float[] t1) {
+    private void threeRows(int kc, float[] a, int aOff, int ars, int acs, float[][] b,
+                           float[] t0, float[] t1, float[] t2) {
         int w = width;
         int p = 0;
         for (; p + 1 < kc; p += 2) {
@@ -145,13 +148,16 @@ final class ScalarGemmKernels extends GemmKernels {
             int ai = aOff + p * acs;
             float a00 = a[ai];
             float a01 = a[ai + ars];
+            float a02 = a[ai + 2 * ars];
             float a10 = a[ai + acs];
             float a11 = a[ai + acs + ars];
+            float a12 = a[ai + acs + 2 * ars];
             for (int j = 0; j < w; j++) {
                 float x0 = b0[j];
                 float x1 = b1[j];
                 t0[j] = (t0[j] + a00 * x0) + a10 * x1;
                 t1[j] = (t1[j] + a01 * x0) + a11 * x1;
+                t2[j] = (t2[j] + a02 * x0) + a12 * x1;
             }
         }
         if (p < kc) {
@@ -159,10 +165,12 @@ final class ScalarGemmKernels extends GemmKernels {
             int ai = aOff + p * acs;
             float a00 = a[ai];
             float a01 = a[ai + ars];
+            float a02 = a[ai + 2 * ars];
             for (int j = 0; j < w; j++) {
                 float x0 = b0[j];
                 t0[j] += a00 * x0;
                 t1[j] += a01 * x0;
+                t2[j] += a02 * x0;
             }
         }
     }

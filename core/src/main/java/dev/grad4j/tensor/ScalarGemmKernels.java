@@ -49,8 +49,8 @@ final class ScalarGemmKernels extends GemmKernels {
         float[][] rows = new float[0][];
         final float[][] acc = new float[MR][NR];
 
-        /** The kc rows of the packed B panel at {@code bp[bOff]}, each copied into its own array. */
-        float[][] rows(int kc, float[] bp, int bOff) {
+        /** The first {@code cols} columns of the kc rows of the packed B panel at {@code bp[bOff]}, each row in its own array. */
+        float[][] rows(int kc, float[] bp, int bOff, int cols) {
             if (rows.length < kc) {
                 float[][] grown = Arrays.copyOf(rows, kc);
                 for (int p = rows.length; p < kc; p++) {
@@ -59,7 +59,7 @@ final class ScalarGemmKernels extends GemmKernels {
                 rows = grown;
             }
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(bp, bOff + p * NR, rows[p], 0, NR);
+                System.arraycopy(bp, bOff + p * NR, rows[p], 0, cols);
             }
             return rows;
         }
@@ -94,7 +94,7 @@ final class ScalarGemmKernels extends GemmKernels {
     void panel(int kc, float[] ap, int mc, float[] bp, int bOff, float[] c, int cOff, int ldc, int cols,
                float[] scratch) {
         Scratch s = SCRATCH.get();
-        float[][] rows = s.rows(kc, bp, bOff);
+        float[][] rows = s.rows(kc, bp, bOff, cols);
         for (int ir = 0; ir < mc; ir += MR) {
             tile(kc, ap, ir * kc, 1, MR, rows, s.acc, c, cOff + ir * ldc, ldc, Math.min(MR, mc - ir), cols);
         }
@@ -104,43 +104,45 @@ final class ScalarGemmKernels extends GemmKernels {
     void panelRows(int kc, float[] a, int aOff, int ars, int acs, int mc, float[] bp, int bOff, float[] c, int cOff,
                    int ldc) {
         Scratch s = SCRATCH.get();
-        float[][] rows = s.rows(kc, bp, bOff);
+        float[][] rows = s.rows(kc, bp, bOff, width);
         for (int ir = 0; ir < mc; ir += MR) {
-            tile(kc, a, aOff + ir * ars, ars, acs, rows, s.acc, c, cOff + ir * ldc, ldc, MR, NR);
+            tile(kc, a, aOff + ir * ars, ars, acs, rows, s.acc, c, cOff + ir * ldc, ldc, MR, width);
         }
     }
 
     /**
      * Loads {@code rows x cols} of C into the accumulators, adds the products of the A tile (row r,
      * column p at {@code a[aOff + r*ars + p*acs]}: packed, or in place) and the B rows in increasing
-     * k, and stores them back.
+     * k, and stores them back. Only the first {@code cols} columns are computed: the last, narrow
+     * panel of a product (16 of the 784 columns of an MLP's first weight gradient) would otherwise
+     * cost a full panel.
      */
     private void tile(int kc, float[] a, int aOff, int ars, int acs, float[][] b, float[][] acc,
                       float[] c, int cOff, int ldc, int rows, int cols) {
         for (int r = 0; r < MR; r++) {
             if (r < rows) {
                 System.arraycopy(c, cOff + r * ldc, acc[r], 0, cols);
-                if (cols < NR) {
-                    Arrays.fill(acc[r], cols, NR, 0f);
-                }
             } else {
-                Arrays.fill(acc[r], 0f);
+                Arrays.fill(acc[r], 0, cols, 0f);
             }
         }
-        threeRows(kc, a, aOff, ars, acs, b, acc[0], acc[1], acc[2]);
+        threeRows(kc, a, aOff, ars, acs, b, cols, acc);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(acc[r], 0, c, cOff + r * ldc, cols);
         }
     }
 
     /**
-     * {@code t0[j] += Σ_p a[aOff + p*acs] * b[p][j]}, {@code t1} and {@code t2} likewise for the
-     * next rows ({@code aOff + ars}, {@code aOff + 2*ars}), two k steps per pass; every array is
-     * indexed from 0 by {@code j}.
+     * {@code acc[0][j] += Σ_p a[aOff + p*acs] * b[p][j]} for {@code j < w}, {@code acc[1]} and
+     * {@code acc[2]} likewise for the next rows ({@code aOff + ars}, {@code aOff + 2*ars}), two k
+     * steps per pass; every array is indexed from 0 by {@code j}. The accumulator rows come as one
+     * array: passed as three more parameters, they were spilled to the stack and reloaded at every
+     * store, and sgemm ran at 20-31 instead of 64 GFLOP/s whenever C2 compiled this method on its own.
      */
-    private void threeRows(int kc, float[] a, int aOff, int ars, int acs, float[][] b,
-                           float[] t0, float[] t1, float[] t2) {
-        int w = width;
+    private void threeRows(int kc, float[] a, int aOff, int ars, int acs, float[][] b, int w, float[][] acc) {
+        float[] t0 = acc[0];
+        float[] t1 = acc[1];
+        float[] t2 = acc[2];
         int p = 0;
         for (; p + 1 < kc; p += 2) {
             float[] b0 = b[p];

@@ -39,8 +39,9 @@ final class Gemm {
         static final int B = 1;
         static final int SHARED_B = 2;
         static final int TILE = 3;
+        static final int TRANSPOSED = 4;
 
-        private final float[][] held = {new float[0], new float[0], new float[0], new float[0]};
+        private final float[][] held = {new float[0], new float[0], new float[0], new float[0], new float[0]};
 
         /** The slot's buffer if it holds {@code size} floats, else a new one (kept unless larger than {@link #REUSED_MAX}). */
         float[] get(int slot, int size) {
@@ -82,7 +83,17 @@ final class Gemm {
         }
         // Without accumulate, each part clears its own block of C before adding into it (clearing
         // all of C first ran on one thread while the other waited)
-        if (tb && !ta && (m <= kern.dotRowsMax() || n < kern.nr())) {
+        if (tb && !ta && n < kern.nr() && m >= kern.transposedRowsMin()) {
+            // C = (B Aᵀ)ᵀ: the m rows of A become the columns of a product that fills panels
+            float[] ct = BUFFERS.get().get(Buffers.TRANSPOSED, n * m);
+            gemm(kern, parts, false, true, n, m, k, b, bo, a, ao, ct, 0, false);
+            for (int i = 0; i < m; i++) {
+                int ci = co + i * n;
+                for (int j = 0, t = i; j < n; j++, t += m) {
+                    c[ci + j] = accumulate ? c[ci + j] + ct[t] : ct[t];
+                }
+            }
+        } else if (tb && !ta && (m <= kern.dotRowsMax() || n < kern.nr())) {
             // Dot products of rows of A with rows of B: split the rows of C, or its columns if few rows.
             if (m >= parts * 4) {
                 KernelPool.run(parts, part -> {

@@ -36,6 +36,16 @@ abstract class GemmKernels {
     abstract int dotRowsMax();
 
     /**
+     * From this many rows of A, {@link Gemm} computes an {@code A Bᵀ} of fewer than {@link #nr}
+     * columns (too narrow for a panel) as the transpose of {@code B Aᵀ}, whose m columns fill
+     * panels, instead of with {@link #rowsDotRows}. The default, {@link Integer#MAX_VALUE}, never
+     * does.
+     */
+    int transposedRowsMin() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Up to this many rows of A, {@link Gemm} computes {@code A B} with {@link #rowsTimesMatrix},
      * without packing. The default is 0: always packed.
      */

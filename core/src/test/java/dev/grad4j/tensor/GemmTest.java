@@ -25,6 +25,8 @@ class GemmTest {
             {605, 45, 33}, {50, 70, 300}, {600, 64, 40}, {300, 40, 600},
             // ... and with the scalar kernels' 256-column panels
             {520, 270, 20}, {40, 270, 300},
+            // A Bᵀ of fewer columns than a panel from 256 rows: the scalar kernels compute (B Aᵀ)ᵀ
+            {600, 10, 300}, {300, 1, 40},
         };
         List<GemmKernels> kernels = new ArrayList<>();
         kernels.add(new ScalarGemmKernels());
@@ -111,6 +113,30 @@ class GemmTest {
                     assertThat(c[i * n + j]).as("%s C[%d, %d]", kern.name(), i, j).isEqualTo(one[0]);
                 }
             }
+        }
+    }
+
+    /**
+     * A narrow {@code A Bᵀ} of many rows, which the scalar kernels compute as {@code (B Aᵀ)ᵀ} in
+     * their tiles, equals their dot products bit for bit: both sum each element's products in
+     * increasing k.
+     */
+    @ParameterizedTest(name = "k={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 256, 300, 784})
+    void transposedNarrowProductEqualsTheDotProducts(int k) {
+        ScalarGemmKernels kern = new ScalarGemmKernels();
+        int m = kern.transposedRowsMin() + 45;
+        int n = 10;
+        SplittableRandom r = new SplittableRandom(k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, n * k);
+        float[] c0 = random(r, m * n);
+        float[] dots = c0.clone();
+        kern.rowsDotRows(m, n, k, a, 0, b, 0, dots, 0, n);
+        for (int parts : new int[] {1, 2}) {
+            float[] c = c0.clone();
+            Gemm.gemm(kern, parts, false, true, m, n, k, a, 0, b, 0, c, 0, true);
+            assertThat(c).as("%d parts", parts).isEqualTo(dots);
         }
     }
 

@@ -17,8 +17,6 @@ final class Gemm {
     private static final int KC = 256;
     private static final int MC = 144;
     private static final int NC = 2048;
-    /** From this many rows of A per thread (columns when A is transposed), A is read in place. */
-    private static final int IN_PLACE_MIN = 256;
     /** Stored rows of a transposed B packed side by side into panels wider than this. */
     private static final int TRANSPOSE_BLOCK = 16;
     /** Below this many multiply-adds one thread does the whole product. */
@@ -188,13 +186,19 @@ final class Gemm {
         int blockSize = kc * roundUp(n, nr);
         // The calling thread's buffer: the parts only write their panels of it and return before the caller reads it
         float[] packed = BUFFERS.get().get(Buffers.SHARED_B, kBlocks * blockSize);
+        // Each part packs whole k blocks when they divide evenly (the 784 columns of an MLP's
+        // first weight gradient split in whole panels gave one thread 512 and the other 272),
+        // else all the k blocks of its column panels
+        boolean byBlock = kBlocks % parts == 0;
         KernelPool.run(parts, part -> {
-            int j0 = split(n, parts, part, nr);
-            int j1 = split(n, parts, part + 1, nr);
+            int j0 = byBlock ? 0 : split(n, parts, part, nr);
+            int j1 = byBlock ? n : split(n, parts, part + 1, nr);
+            int q0 = byBlock ? split(kBlocks, parts, part, 1) : 0;
+            int q1 = byBlock ? split(kBlocks, parts, part + 1, 1) : kBlocks;
             if (j0 >= j1) {
                 return;
             }
-            for (int q = 0; q < kBlocks; q++) {
+            for (int q = q0; q < q1; q++) {
                 int pc = q * kc;
                 int len = Math.min(kc, k - pc);
                 // panels of columns [j0, j1) sit at j0 * len within the block (panel t at t*nr*len)
@@ -221,9 +225,8 @@ final class Gemm {
         int kcMax = kcMax(k);
         Buffers buffers = BUFFERS.get();
         float[] bPack = bPacked != null ? bPacked : buffers.get(Buffers.B, kcMax * roundUp(Math.min(NC, j1 - j0), nr));
-        // A is read in place (full tiles, no packing; edge tiles use packed A)
-        // when it is long: with a batch of one sequence (64 rows) the packed tiles measured faster
-        boolean inPlace = (ta ? k : i1 - i0) >= IN_PLACE_MIN;
+        // A is read in place (full tiles, no packing; edge tiles use packed A) when it is long enough
+        boolean inPlace = (ta ? k : i1 - i0) >= kern.inPlaceMin();
         float[] aPack = buffers.get(Buffers.A, kcMax * roundUp(Math.min(MC, i1 - i0), mr));
         float[] tile = buffers.get(Buffers.TILE, mr * nr);
         for (int jc = j0; jc < j1; jc += NC) {

@@ -36,6 +36,15 @@ abstract class GemmKernels {
     abstract int dotRowsMax();
 
     /**
+     * From this many rows of A per thread (columns when A is transposed), {@link Gemm} reads A in
+     * place with {@link #panelRows} instead of packing it. The default, 256: with a batch of one
+     * sequence (64 rows) the Vector kernels' packed tiles measured faster.
+     */
+    int inPlaceMin() {
+        return 256;
+    }
+
+    /**
      * From this many rows of A, {@link Gemm} computes an {@code A Bᵀ} of fewer than {@link #nr}
      * columns (too narrow for a panel) as the transpose of {@code B Aᵀ}, whose m columns fill
      * panels, instead of with {@link #rowsDotRows}. The default, {@link Integer#MAX_VALUE}, never

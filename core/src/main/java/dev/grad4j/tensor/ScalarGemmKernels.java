@@ -81,6 +81,16 @@ final class ScalarGemmKernels extends GemmKernels {
     }
 
     /**
+     * A is always read in place: a tile reads six values of it per 256-column loop, so packing it
+     * saved nothing, and with 512 rows split 255 / 257 between two threads only one of them packed
+     * (7% of its forward pass at MLP batch 512, which the other thread spent waiting).
+     */
+    @Override
+    int inPlaceMin() {
+        return 1;
+    }
+
+    /**
      * The dot products of a narrow {@code A Bᵀ} run scalar (the logits of an MLP, 10 columns, were 5%
      * of its step at batch 512); as {@code (B Aᵀ)ᵀ} they run in the vectorised tiles, and since both
      * sum every element's products one at a time in increasing k, the results are identical.

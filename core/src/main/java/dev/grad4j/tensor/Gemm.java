@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Single-precision matrix multiply on row-major arrays: {@code C = op(A) op(B)} (or {@code +=}),
  * where {@code op} optionally transposes without materialising the transpose.
  *
- * <p>Large products are cache-blocked (KC x NC panels of B, MC x KC blocks of A), packed into
+ * <p>Large products are cache-blocked (KC x NC panels of B, blocks of {@link GemmKernels#mc} x KC of A), packed into
  * contiguous panels and computed by the register-tiled micro-kernel of {@link GemmKernels}. Small
  * row counts (a batch of a few samples) skip packing. Work is split between the kernel threads by
  * rows or columns of C, so every element is computed by one thread in a fixed order and results
@@ -15,7 +15,6 @@ import java.util.Arrays;
 final class Gemm {
 
     private static final int KC = 256;
-    private static final int MC = 144;
     private static final int NC = 2048;
     /** Stored rows of a transposed B packed side by side into panels wider than this. */
     private static final int TRANSPOSE_BLOCK = 16;
@@ -227,7 +226,8 @@ final class Gemm {
         float[] bPack = bPacked != null ? bPacked : buffers.get(Buffers.B, kcMax * roundUp(Math.min(NC, j1 - j0), nr));
         // A is read in place (full tiles, no packing; edge tiles use packed A) when it is long enough
         boolean inPlace = (ta ? k : i1 - i0) >= kern.inPlaceMin();
-        float[] aPack = buffers.get(Buffers.A, kcMax * roundUp(Math.min(MC, i1 - i0), mr));
+        int mcMax = kern.mc();
+        float[] aPack = buffers.get(Buffers.A, kcMax * roundUp(Math.min(mcMax, i1 - i0), mr));
         float[] tile = buffers.get(Buffers.TILE, mr * nr);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
@@ -239,8 +239,8 @@ final class Gemm {
                 } else {
                     bOff = pc / kcMax * kcMax * roundUp(n, nr);
                 }
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
                     int cBlock = co + ic * n + jc;
                     if (!inPlace) {
                         packA(ta, a, ao, m, k, ic, mc, pc, kc, mr, aPack);

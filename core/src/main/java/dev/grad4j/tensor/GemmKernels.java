@@ -36,6 +36,15 @@ abstract class GemmKernels {
     abstract int dotRowsMax();
 
     /**
+     * Rows of A in a block (MC): the block is packed, or read in place, once per k block and then
+     * multiplied by every column panel of B. The default, 144, keeps a packed block of 256 k steps
+     * in L2 beside the B panel.
+     */
+    int mc() {
+        return 144;
+    }
+
+    /**
      * From this many rows of A per thread (columns when A is transposed), {@link Gemm} reads A in
      * place with {@link #panelRows} instead of packing it. The default, 256: with a batch of one
      * sequence (64 rows) the Vector kernels' packed tiles measured faster.

@@ -82,6 +82,15 @@ final class ScalarGemmKernels extends GemmKernels {
     }
 
     /**
+     * One block for all the rows a thread has (up to 1,026): A is read in place, so the block size
+     * does not keep anything in cache, while every block copies each B panel's rows again.
+     */
+    @Override
+    int mc() {
+        return 1026;
+    }
+
+    /**
      * A is always read in place: a tile reads six values of it per 256-column loop, so packing it
      * saved nothing, and with 512 rows split 255 / 257 between two threads only one of them packed
      * (7% of its forward pass at MLP batch 512, which the other thread spent waiting).

@@ -27,6 +27,8 @@ class GemmTest {
             {520, 270, 20}, {40, 270, 300},
             // A Bᵀ of fewer columns than a panel from 256 rows: the scalar kernels compute (B Aᵀ)ᵀ
             {600, 10, 300}, {300, 1, 40},
+            // more rows than one block of the scalar kernels (1,026)
+            {1100, 20, 30},
         };
         List<GemmKernels> kernels = new ArrayList<>();
         kernels.add(new ScalarGemmKernels());

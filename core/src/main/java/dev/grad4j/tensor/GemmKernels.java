@@ -46,11 +46,13 @@ abstract class GemmKernels {
 
     /**
      * From this many rows of A per thread (columns when A is transposed), {@link Gemm} reads A in
-     * place with {@link #panelRows} instead of packing it. The default, 256: with a batch of one
-     * sequence (64 rows) the Vector kernels' packed tiles measured faster.
+     * place with {@link #panelRows} instead of packing it. The default, 192: with a batch of one
+     * sequence (64 rows) the Vector kernels' packed tiles measured faster, and 512 rows split
+     * 258 / 254 between two threads must not leave one of them packing (at 256 it did: 8% of that
+     * thread's time at MLP batch 512, which the other spent waiting).
      */
     int inPlaceMin() {
-        return 256;
+        return 192;
     }
 
     /**

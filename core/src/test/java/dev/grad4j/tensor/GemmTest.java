@@ -21,7 +21,8 @@ class GemmTest {
         int[][] sizes = {
             {1, 1, 1}, {1, 7, 3}, {3, 1, 5}, {5, 9, 1}, {16, 33, 17}, {17, 31, 40}, {6, 32, 8},
             {40, 70, 300}, {150, 40, 20}, {145, 35, 257}, {33, 10, 256}, {2, 300, 50}, {64, 64, 64},
-            // A read in place (from 256 rows per thread, or 256 columns when transposed), with edge tiles
+            // A read in place (from inPlaceMin rows per thread, or columns when transposed: 192 for the
+            // Vector kernels, any for the scalar ones), with edge tiles
             {605, 45, 33}, {50, 70, 300}, {600, 64, 40}, {300, 40, 600},
             // ... and with the scalar kernels' 256-column panels
             {520, 270, 20}, {40, 270, 300},

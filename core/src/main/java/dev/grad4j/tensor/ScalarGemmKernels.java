@@ -24,7 +24,8 @@ import java.util.Arrays;
  * scalar (13 GFLOP/s; it vectorises with {@code -XX:LoopUnrollLimit=120}, a flag users would have to
  * add). In a loop benchmark of 256 columns {@code r3k2} ran 69-78 GFLOP/s on JDK 17 (64-71 on 25)
  * against 46-60 for two rows times two k steps, which loads every B element for two rows of C
- * instead of three.</li>
+ * instead of three. JDK 25 vectorises three rows times three k steps too, and from JDK 25 on the
+ * kernels use it ({@link #threeSteps}).</li>
  * </ul>
  *
  * <p>Products of a few rows are packed too ({@link #smallRowsMax} is 0): an unpacked
@@ -41,6 +42,16 @@ final class ScalarGemmKernels extends GemmKernels {
      * instead of vectorised.
      */
     private final int width = NR;
+
+    /**
+     * Whether a pass of the tile loop takes three k steps ({@link #threeRowsThreeSteps}) instead of
+     * two. JDK 25's C2 vectorises the larger body, and it measured faster there (alternating runs:
+     * sgemm n = 1024 58.6-61.1 -> 63.6-72.4 GFLOP/s, MLP batch 512 41.7-46.5k -> 46.8-49.9k
+     * samples/s, one run of ten 34.3k);
+     * JDK 17 compiles it scalar (it passes the loop unroll limit), and the versions between were
+     * not measured, so they keep two. Both sum in increasing k, so the results are identical.
+     */
+    private final boolean threeSteps;
 
     /** Per-thread copies of the B panel rows and the accumulator rows, reused between calls. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -64,6 +75,16 @@ final class ScalarGemmKernels extends GemmKernels {
             }
             return rows;
         }
+    }
+
+    /** The kernels for the running JDK: three k steps per pass from JDK 25 on. */
+    ScalarGemmKernels() {
+        this(Runtime.version().feature() >= 25);
+    }
+
+    /** The kernels with three k steps per pass of the tile loop, or two. */
+    ScalarGemmKernels(boolean threeSteps) {
+        this.threeSteps = threeSteps;
     }
 
     @Override
@@ -156,7 +177,11 @@ final class ScalarGemmKernels extends GemmKernels {
                 Arrays.fill(acc[r], 0, cols, 0f);
             }
         }
-        threeRows(kc, a, aOff, ars, acs, b, cols, acc);
+        if (threeSteps) {
+            threeRowsThreeSteps(kc, a, aOff, ars, acs, b, cols, acc);
+        } else {
+            threeRows(kc, a, aOff, ars, acs, b, cols, acc);
+        }
         for (int r = 0; r < rows; r++) {
             System.arraycopy(acc[r], 0, c, cOff + r * ldc, cols);
         }
@@ -193,6 +218,51 @@ final class ScalarGemmKernels extends GemmKernels {
             }
         }
         if (p < kc) {
+            float[] b0 = b[p];
+            int ai = aOff + p * acs;
+            float a00 = a[ai];
+            float a01 = a[ai + ars];
+            float a02 = a[ai + 2 * ars];
+            for (int j = 0; j < w; j++) {
+                float x0 = b0[j];
+                t0[j] += a00 * x0;
+                t1[j] += a01 * x0;
+                t2[j] += a02 * x0;
+            }
+        }
+    }
+
+    /** As {@link #threeRows} with three k steps per pass (vectorised by JDK 25, not by JDK 17). */
+    private void threeRowsThreeSteps(int kc, float[] a, int aOff, int ars, int acs, float[][] b, int w,
+                                     float[][] acc) {
+        float[] t0 = acc[0];
+        float[] t1 = acc[1];
+        float[] t2 = acc[2];
+        int p = 0;
+        for (; p + 2 < kc; p += 3) {
+            float[] b0 = b[p];
+            float[] b1 = b[p + 1];
+            float[] b2 = b[p + 2];
+            int ai = aOff + p * acs;
+            float a00 = a[ai];
+            float a01 = a[ai + ars];
+            float a02 = a[ai + 2 * ars];
+            float a10 = a[ai + acs];
+            float a11 = a[ai + acs + ars];
+            float a12 = a[ai + acs + 2 * ars];
+            float a20 = a[ai + 2 * acs];
+            float a21 = a[ai + 2 * acs + ars];
+            float a22 = a[ai + 2 * acs + 2 * ars];
+            for (int j = 0; j < w; j++) {
+                float x0 = b0[j];
+                float x1 = b1[j];
+                float x2 = b2[j];
+                t0[j] = ((t0[j] + a00 * x0) + a10 * x1) + a20 * x2;
+                t1[j] = ((t1[j] + a01 * x0) + a11 * x1) + a21 * x2;
+                t2[j] = ((t2[j] + a02 * x0) + a12 * x1) + a22 * x2;
+            }
+        }
+        for (; p < kc; p++) {
             float[] b0 = b[p];
             int ai = aOff + p * acs;
             float a00 = a[ai];

@@ -1,5 +1,6 @@
 package dev.grad4j.tensor;
 
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,13 +32,14 @@ class GemmTest {
             // more rows than one block of the scalar kernels (1,026)
             {1100, 20, 30},
         };
-        List<GemmKernels> kernels = new ArrayList<>();
-        kernels.add(new ScalarGemmKernels());
+        List<Named<GemmKernels>> kernels = new ArrayList<>();
+        kernels.add(Named.of("scalar, 2 k steps", new ScalarGemmKernels(false)));
+        kernels.add(Named.of("scalar, 3 k steps", new ScalarGemmKernels(true)));
         if (Kernels.vectorApiAvailable()) {
-            kernels.add(Kernels.GEMM);
+            kernels.add(Named.of(Kernels.GEMM.name(), Kernels.GEMM));
         }
         List<Arguments> out = new ArrayList<>();
-        for (GemmKernels k : kernels) {
+        for (Named<GemmKernels> k : kernels) {
             for (int[] s : sizes) {
                 for (int t = 0; t < 4; t++) {
                     out.add(Arguments.of(k, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
@@ -127,19 +129,40 @@ class GemmTest {
     @ParameterizedTest(name = "k={0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 256, 300, 784})
     void transposedNarrowProductEqualsTheDotProducts(int k) {
-        ScalarGemmKernels kern = new ScalarGemmKernels();
-        int m = kern.transposedRowsMin() + 45;
-        int n = 10;
-        SplittableRandom r = new SplittableRandom(k);
+        for (boolean threeSteps : new boolean[] {false, true}) {
+            ScalarGemmKernels kern = new ScalarGemmKernels(threeSteps);
+            int m = kern.transposedRowsMin() + 45;
+            int n = 10;
+            SplittableRandom r = new SplittableRandom(k);
+            float[] a = random(r, m * k);
+            float[] b = random(r, n * k);
+            float[] c0 = random(r, m * n);
+            float[] dots = c0.clone();
+            kern.rowsDotRows(m, n, k, a, 0, b, 0, dots, 0, n);
+            for (int parts : new int[] {1, 2}) {
+                float[] c = c0.clone();
+                Gemm.gemm(kern, parts, false, true, m, n, k, a, 0, b, 0, c, 0, true);
+                assertThat(c).as("%d k steps per pass, %d parts", threeSteps ? 3 : 2, parts).isEqualTo(dots);
+            }
+        }
+    }
+
+    /**
+     * The scalar tile loop with three k steps per pass (JDK 25 on) and with two sum each element's
+     * products in the same order, so the products are identical bit for bit.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @org.junit.jupiter.params.provider.CsvSource({"7, 9, 1", "7, 9, 2", "30, 300, 3", "300, 40, 257", "45, 784, 512"})
+    void scalarLoopsWithTwoAndThreeStepsAgree(int m, int n, int k) {
+        SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
         float[] a = random(r, m * k);
-        float[] b = random(r, n * k);
-        float[] c0 = random(r, m * n);
-        float[] dots = c0.clone();
-        kern.rowsDotRows(m, n, k, a, 0, b, 0, dots, 0, n);
-        for (int parts : new int[] {1, 2}) {
-            float[] c = c0.clone();
-            Gemm.gemm(kern, parts, false, true, m, n, k, a, 0, b, 0, c, 0, true);
-            assertThat(c).as("%d parts", parts).isEqualTo(dots);
+        float[] b = random(r, k * n);
+        for (boolean ta : new boolean[] {false, true}) {
+            float[] two = new float[m * n];
+            float[] three = new float[m * n];
+            Gemm.gemm(new ScalarGemmKernels(false), 1, ta, false, m, n, k, a, 0, b, 0, two, 0, false);
+            Gemm.gemm(new ScalarGemmKernels(true), 1, ta, false, m, n, k, a, 0, b, 0, three, 0, false);
+            assertThat(three).as("ta=%s", ta).isEqualTo(two);
         }
     }
 

@@ -47,9 +47,9 @@ final class ScalarGemmKernels extends GemmKernels {
      * Whether a pass of the tile loop takes three k steps ({@link #threeRowsThreeSteps}) instead of
      * two. JDK 25's C2 vectorises the larger body, and it measured faster there (alternating runs:
      * sgemm n = 1024 58.6-61.1 -> 63.6-72.4 GFLOP/s, MLP batch 512 41.7-46.5k -> 46.8-49.9k
-     * samples/s, one run of ten 34.3k);
-     * JDK 17 compiles it scalar (it passes the loop unroll limit), and the versions between were
-     * not measured, so they keep two. Both sum in increasing k, so the results are identical.
+     * samples/s, one run of ten 34.3k); JDK 17 compiles it scalar (it passes the loop unroll
+     * limit), and the versions between were not measured, so they keep two. Both sum in increasing
+     * k, so the results are identical.
      */
     private final boolean threeSteps;
 

@@ -218,17 +218,8 @@ final class ScalarGemmKernels extends GemmKernels {
             }
         }
         if (p < kc) {
-            float[] b0 = b[p];
             int ai = aOff + p * acs;
-            float a00 = a[ai];
-            float a01 = a[ai + ars];
-            float a02 = a[ai + 2 * ars];
-            for (int j = 0; j < w; j++) {
-                float x0 = b0[j];
-                t0[j] += a00 * x0;
-                t1[j] += a01 * x0;
-                t2[j] += a02 * x0;
-            }
+            addStep(b[p], a[ai], a[ai + ars], a[ai + 2 * ars], w, acc);
         }
     }
 
@@ -263,17 +254,21 @@ final class ScalarGemmKernels extends GemmKernels {
             }
         }
         for (; p < kc; p++) {
-            float[] b0 = b[p];
             int ai = aOff + p * acs;
-            float a00 = a[ai];
-            float a01 = a[ai + ars];
-            float a02 = a[ai + 2 * ars];
-            for (int j = 0; j < w; j++) {
-                float x0 = b0[j];
-                t0[j] += a00 * x0;
-                t1[j] += a01 * x0;
-                t2[j] += a02 * x0;
-            }
+            addStep(b[p], a[ai], a[ai + ars], a[ai + 2 * ars], w, acc);
+        }
+    }
+
+    /** One k step of the tile loop: {@code acc[r][j] += ar * b0[j]} for the three rows, {@code j < w}. */
+    private void addStep(float[] b0, float a0, float a1, float a2, int w, float[][] acc) {
+        float[] t0 = acc[0];
+        float[] t1 = acc[1];
+        float[] t2 = acc[2];
+        for (int j = 0; j < w; j++) {
+            float x0 = b0[j];
+            t0[j] += a0 * x0;
+            t1[j] += a1 * x0;
+            t2[j] += a2 * x0;
         }
     }
 

@@ -112,8 +112,8 @@ final class ScalarGemmKernels extends GemmKernels {
     }
 
     /**
-     * A is always read in place: a tile reads six values of it per 256-column loop, so packing it
-     * saved nothing, and with 512 rows split 255 / 257 between two threads only one of them packed
+     * A is always read in place: a tile reads six values of it (nine with three k steps) per
+     * 256-column pass, so packing it saved nothing, and with 512 rows split 255 / 257 between two threads only one of them packed
      * (7% of its forward pass at MLP batch 512, which the other thread spent waiting).
      */
     @Override

@@ -52,6 +52,13 @@ final class VectorGemmKernels extends GemmKernels {
     private static final VectorShuffle<Float> SWAP_2 = laneXor(Math.max(1, L / 4));
     private static final VectorShuffle<Float> SWAP_3 = laneXor(Math.max(1, L / 8));
     private static final VectorShuffle<Float> SWAP_ADJACENT = laneXor(1);
+    /**
+     * Whether {@link #dot4x4} runs: its sixteen accumulators merge into one vector in four levels,
+     * which takes 16 lanes (AVX-512; with 8 lanes, AVX2 has 16 registers, too few for them).
+     */
+    private static final boolean SIXTEEN_SUMS = L == 16;
+    /** For the fourth merge level (stride 1 with 16 lanes): the odd lanes, and lane i taking lane i ^ 1. */
+    private static final VectorMask<Float> UPPER_4 = laneBitMask(1);
 
     private static VectorMask<Float> laneBitMask(int w) {
         boolean[] bits = new boolean[L];
@@ -458,13 +465,19 @@ final class VectorGemmKernels extends GemmKernels {
     @Override
     void rowsDotRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                      float[] c, int cOff, int ldc) {
-        // Four rows of B stay in L1 while every row of A streams past them, two rows at a time:
-        // 6 loads feed 8 FMAs. Each dot product is the same sequence of vector FMAs, lane
-        // reduction and scalar tail whichever block computes it, so results do not depend on m.
-        float[] sums = new float[L];
+        // Four rows of B stay in L1 while every row of A streams past them, four rows at a time
+        // with 16 lanes (8 loads feed 16 FMAs in 16 of the 32 registers), else two (6 loads, 8
+        // FMAs). Each dot product is the same sequence of vector FMAs, lane reduction and scalar
+        // tail whichever block computes it, so results do not depend on m.
+        float[] sums = new float[2 * L];
         int j = 0;
         for (; j + 4 <= n; j += 4) {
             int i = 0;
+            if (SIXTEEN_SUMS) {
+                for (; i + 4 <= m; i += 4) {
+                    dot4x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc, sums);
+                }
+            }
             for (; i + 2 <= m; i += 2) {
                 dot2x4(k, a, aOff + i * k, b, bOff + j * k, c, cOff + i * ldc + j, ldc, sums);
             }
@@ -482,6 +495,92 @@ final class VectorGemmKernels extends GemmKernels {
             for (int i = 0; i < m; i++) {
                 c[cOff + i * ldc + j] += dot(k, a, aOff + i * k, b, bOff + j * k);
             }
+        }
+    }
+
+    /**
+     * Adds the 4 x 4 dot products of rows {@code a0 + r*k} of A with rows {@code b0 + j*k} of B
+     * into {@code c[ci + r*ldc + j]} (16 lanes only). The sixteen lane sums are merged as in
+     * {@link #dot2x4}, with a fourth level, into one vector: the sum of s(r, j) ends in lane
+     * {@code 8 (j & 1) + 4 (j >> 1) + 2 (r & 1) + (r >> 1)}. The merges are written out with the
+     * Vector API's own calls: this method passes C2's NodeCountInliningCutoff before its end, and
+     * a helper of ours called there would not be inlined (see the class comment).
+     */
+    private static void dot4x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, int ldc,
+                               float[] sums) {
+        int kv = k - k % L;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        int b1 = b0 + k;
+        int b2 = b1 + k;
+        int b3 = b2 + k;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s32 = s00;
+        FloatVector s33 = s00;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+            FloatVector w = FloatVector.fromArray(S, b, b0 + p);
+            s00 = x0.fma(w, s00);
+            s10 = x1.fma(w, s10);
+            s20 = x2.fma(w, s20);
+            s30 = x3.fma(w, s30);
+            w = FloatVector.fromArray(S, b, b1 + p);
+            s01 = x0.fma(w, s01);
+            s11 = x1.fma(w, s11);
+            s21 = x2.fma(w, s21);
+            s31 = x3.fma(w, s31);
+            w = FloatVector.fromArray(S, b, b2 + p);
+            s02 = x0.fma(w, s02);
+            s12 = x1.fma(w, s12);
+            s22 = x2.fma(w, s22);
+            s32 = x3.fma(w, s32);
+            w = FloatVector.fromArray(S, b, b3 + p);
+            s03 = x0.fma(w, s03);
+            s13 = x1.fma(w, s13);
+            s23 = x2.fma(w, s23);
+            s33 = x3.fma(w, s33);
+        }
+        // Rows 0 and 1, then 2 and 3, as in dot2x4: the sum of s(r, j) ends in lane
+        // 16 (r >> 1) + 8 (j & 1) + 4 (j >> 1) + 2 (r & 1) of sums, and in the lane above it
+        FloatVector p0 = s00.blend(s01, UPPER_1).add(s01.blend(s00, UPPER_1).rearrange(SWAP_1));
+        FloatVector p1 = s02.blend(s03, UPPER_1).add(s03.blend(s02, UPPER_1).rearrange(SWAP_1));
+        FloatVector p2 = s10.blend(s11, UPPER_1).add(s11.blend(s10, UPPER_1).rearrange(SWAP_1));
+        FloatVector p3 = s12.blend(s13, UPPER_1).add(s13.blend(s12, UPPER_1).rearrange(SWAP_1));
+        FloatVector q0 = p0.blend(p1, UPPER_2).add(p1.blend(p0, UPPER_2).rearrange(SWAP_2));
+        FloatVector q1 = p2.blend(p3, UPPER_2).add(p3.blend(p2, UPPER_2).rearrange(SWAP_2));
+        FloatVector t = q0.blend(q1, UPPER_3).add(q1.blend(q0, UPPER_3).rearrange(SWAP_3));
+        t.add(t.rearrange(SWAP_ADJACENT)).intoArray(sums, 0);
+        p0 = s20.blend(s21, UPPER_1).add(s21.blend(s20, UPPER_1).rearrange(SWAP_1));
+        p1 = s22.blend(s23, UPPER_1).add(s23.blend(s22, UPPER_1).rearrange(SWAP_1));
+        p2 = s30.blend(s31, UPPER_1).add(s31.blend(s30, UPPER_1).rearrange(SWAP_1));
+        p3 = s32.blend(s33, UPPER_1).add(s33.blend(s32, UPPER_1).rearrange(SWAP_1));
+        q0 = p0.blend(p1, UPPER_2).add(p1.blend(p0, UPPER_2).rearrange(SWAP_2));
+        q1 = p2.blend(p3, UPPER_2).add(p3.blend(p2, UPPER_2).rearrange(SWAP_2));
+        t = q0.blend(q1, UPPER_3).add(q1.blend(q0, UPPER_3).rearrange(SWAP_3));
+        t.add(t.rearrange(SWAP_ADJACENT)).intoArray(sums, L);
+        for (int r = 0, ar = a0, cr = ci; r < 4; r++, ar += k, cr += ldc) {
+            int lane = 16 * (r >> 1) + 2 * (r & 1);
+            c[cr] += tail(k, kv, a, ar, b, b0, sums[lane]);
+            c[cr + 1] += tail(k, kv, a, ar, b, b1, sums[lane + 8]);
+            c[cr + 2] += tail(k, kv, a, ar, b, b2, sums[lane + 4]);
+            c[cr + 3] += tail(k, kv, a, ar, b, b3, sums[lane + 12]);
         }
     }
 

@@ -97,13 +97,13 @@ class GemmTest {
 
     /**
      * {@code A Bᵀ} for few rows sums each dot product the same way whether it is computed in a
-     * block of 2 x 4 or 1 x 4 (whose lane sums are merged in one network) or alone: every element
-     * equals the 1 x 1 product of its row and column, bit for bit.
+     * block of 4 x 4 (16 lanes), 2 x 4 or 1 x 4 (whose lane sums are merged in one network) or
+     * alone: every element equals the 1 x 1 product of its row and column, bit for bit.
      */
     @ParameterizedTest(name = "k={0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 15, 16, 17, 64, 100, 784})
     void dotProductsAreTheSameInABlockAndAlone(int k) {
-        int m = 7; // three blocks of 2 x 4 rows and a last row in blocks of 1 x 4
+        int m = 11; // blocks of 4 x 4 (or 2 x 4) rows, then 2 x 4, and a last row in blocks of 1 x 4
         int n = 9;
         SplittableRandom r = new SplittableRandom(k);
         float[] a = random(r, m * k);

@@ -53,12 +53,11 @@ final class VectorGemmKernels extends GemmKernels {
     private static final VectorShuffle<Float> SWAP_3 = laneXor(Math.max(1, L / 8));
     private static final VectorShuffle<Float> SWAP_ADJACENT = laneXor(1);
     /**
-     * Whether {@link #dot4x4} runs: its sixteen accumulators merge into one vector in four levels,
-     * which takes 16 lanes (AVX-512; with 8 lanes, AVX2 has 16 registers, too few for them).
+     * Whether {@link #dot4x4} runs: its sixteen accumulators, four rows of A and a row of B take
+     * 21 of the 32 AVX-512 registers; with 8 lanes (AVX2, 16 registers) they would spill, and its
+     * merge networks are written for 16 lanes.
      */
     private static final boolean SIXTEEN_SUMS = L == 16;
-    /** For the fourth merge level (stride 1 with 16 lanes): the odd lanes, and lane i taking lane i ^ 1. */
-    private static final VectorMask<Float> UPPER_4 = laneBitMask(1);
 
     private static VectorMask<Float> laneBitMask(int w) {
         boolean[] bits = new boolean[L];
@@ -466,9 +465,9 @@ final class VectorGemmKernels extends GemmKernels {
     void rowsDotRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                      float[] c, int cOff, int ldc) {
         // Four rows of B stay in L1 while every row of A streams past them, four rows at a time
-        // with 16 lanes (8 loads feed 16 FMAs in 16 of the 32 registers), else two (6 loads, 8
-        // FMAs). Each dot product is the same sequence of vector FMAs, lane reduction and scalar
-        // tail whichever block computes it, so results do not depend on m.
+        // with 16 lanes (8 loads feed 16 FMAs), else two (6 loads, 8 FMAs). Each dot product is
+        // the same sequence of vector FMAs, lane reduction and scalar tail whichever block
+        // computes it, so results do not depend on m.
         float[] sums = new float[2 * L];
         int j = 0;
         for (; j + 4 <= n; j += 4) {
@@ -500,11 +499,12 @@ final class VectorGemmKernels extends GemmKernels {
 
     /**
      * Adds the 4 x 4 dot products of rows {@code a0 + r*k} of A with rows {@code b0 + j*k} of B
-     * into {@code c[ci + r*ldc + j]} (16 lanes only). The sixteen lane sums are merged as in
-     * {@link #dot2x4}, with a fourth level, into one vector: the sum of s(r, j) ends in lane
-     * {@code 8 (j & 1) + 4 (j >> 1) + 2 (r & 1) + (r >> 1)}. The merges are written out with the
-     * Vector API's own calls: this method passes C2's NodeCountInliningCutoff before its end, and
-     * a helper of ours called there would not be inlined (see the class comment).
+     * into {@code c[ci + r*ldc + j]} (16 lanes only; {@code sums} holds 32 floats). The lane sums of
+     * rows 0-1 and of rows 2-3 are merged as in {@link #dot2x4}, each into one vector. The merges
+     * are written out with the Vector API's own calls: this method passes C2's
+     * NodeCountInliningCutoff before its end, and a helper of ours called there would not be
+     * inlined (see the class comment). One network of four levels into a single vector was tried
+     * first: in some JVMs C2 left its last blend and rearrange as calls, at half the speed.
      */
     private static void dot4x4(int k, float[] a, int a0, float[] b, int b0, float[] c, int ci, int ldc,
                                float[] sums) {

@@ -398,6 +398,23 @@ public interface Backend {
     NDArray matmul(NDArray a, boolean transposeA, NDArray b, boolean transposeB);
 
     /**
+     * Like {@link #matmul(NDArray, NDArray)}, writing the product into {@code out} (overwriting it,
+     * as {@code torch.matmul(a, b, out=out)}), so that a loop can reuse one output array.
+     *
+     * @throws IllegalArgumentException as {@code matmul} does, if {@code out} does not have the
+     *         product's shape, or if it shares its storage with {@code a} or {@code b}
+     */
+    default void matmulInto(NDArray a, NDArray b, NDArray out) {
+        matmulInto(a, false, b, false, out);
+    }
+
+    /**
+     * Like {@link #matmul(NDArray, boolean, NDArray, boolean)}, writing the product into {@code out}
+     * (see {@link #matmulInto(NDArray, NDArray, NDArray)}).
+     */
+    void matmulInto(NDArray a, boolean transposeA, NDArray b, boolean transposeB, NDArray out);
+
+    /**
      * The affine map {@code x Wᵀ + b}: x {@code [..., in]}, weight {@code [out, in]}, bias
      * {@code [out]} or {@code null}; result {@code [..., out]}.
      */

@@ -1216,10 +1216,33 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray matmul(NDArray a, boolean transposeA, NDArray b, boolean transposeB) {
         requireNonNull("matmul", a, b);
+        Shape out = matmulShape("matmul", a, transposeA, b, transposeB);
+        float[] c = new float[out.size()];
+        multiply(a, transposeA, b, transposeB, c, true); // c is fresh: accumulating into zeros
+        return new NDArray(c, out);
+    }
+
+    @Override
+    public void matmulInto(NDArray a, boolean transposeA, NDArray b, boolean transposeB, NDArray out) {
+        requireNonNull("matmulInto", a, b, out);
+        Shape expected = matmulShape("matmulInto", a, transposeA, b, transposeB);
+        if (!out.shape().equals(expected)) {
+            throw new IllegalArgumentException("matmulInto: out must have shape " + expected + " for "
+                    + describe(a.shape(), transposeA) + " @ " + describe(b.shape(), transposeB) + ", got " + out.shape());
+        }
+        if (out.data == a.data || out.data == b.data) {
+            throw new IllegalArgumentException("matmulInto: out " + out.shape() + " shares its storage with operand "
+                    + (out.data == a.data ? "a " + a.shape() : "b " + b.shape()));
+        }
+        multiply(a, transposeA, b, transposeB, out.data, false);
+    }
+
+    /** The shape of {@code op(a) @ op(b)}, checking ranks, inner dimensions and batch sizes. */
+    private static Shape matmulShape(String op, NDArray a, boolean transposeA, NDArray b, boolean transposeB) {
         Shape sa = a.shape();
         Shape sb = b.shape();
         if (sa.rank() < 2 || sa.rank() > 3 || sb.rank() < 2 || sb.rank() > 3) {
-            throw new IllegalArgumentException("matmul: operands must be 2-D or 3-D: "
+            throw new IllegalArgumentException(op + ": operands must be 2-D or 3-D: "
                     + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
         }
         int m = transposeA ? sa.dim(-1) : sa.dim(-2);
@@ -1227,31 +1250,39 @@ public final class CpuBackend implements Backend {
         int kb = transposeB ? sb.dim(-1) : sb.dim(-2);
         int n = transposeB ? sb.dim(-2) : sb.dim(-1);
         if (k != kb) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: "
+            throw new IllegalArgumentException(op + ": inner dimensions differ: "
                     + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
         }
-        int batchA = sa.rank() == 3 ? sa.at(0) : 1;
-        int batchB = sb.rank() == 3 ? sb.at(0) : 1;
-        if (sa.rank() == 3 && sb.rank() == 3 && batchA != batchB) {
-            throw new IllegalArgumentException("matmul: batch dimensions differ: "
+        if (sa.rank() == 3 && sb.rank() == 3 && sa.at(0) != sb.at(0)) {
+            throw new IllegalArgumentException(op + ": batch dimensions differ: "
                     + describe(sa, transposeA) + " @ " + describe(sb, transposeB));
         }
-        int batch = sa.rank() == 3 ? batchA : batchB; // not max: a 3-D operand may have batch 0
-        boolean batched = sa.rank() == 3 || sb.rank() == 3;
-        Shape out = batched ? Shape.of(batch, m, n) : Shape.of(m, n);
-        float[] c = new float[out.size()];
+        if (sa.rank() == 3 || sb.rank() == 3) {
+            return Shape.of(sa.rank() == 3 ? sa.at(0) : sb.at(0), m, n); // not max: a 3-D operand may have batch 0
+        }
+        return Shape.of(m, n);
+    }
+
+    /** Computes {@code op(a) @ op(b)} (shapes checked by {@link #matmulShape}) into, or onto, {@code c}. */
+    private static void multiply(NDArray a, boolean transposeA, NDArray b, boolean transposeB, float[] c,
+                                 boolean accumulate) {
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        int m = transposeA ? sa.dim(-1) : sa.dim(-2);
+        int k = transposeA ? sa.dim(-2) : sa.dim(-1);
+        int n = transposeB ? sb.dim(-2) : sb.dim(-1);
+        int batch = sa.rank() == 3 ? sa.at(0) : sb.rank() == 3 ? sb.at(0) : 1;
         int strideA = sa.rank() == 3 ? m * k : 0;
         int strideB = sb.rank() == 3 ? k * n : 0;
-        if (batched && strideB == 0 && !transposeA) {
+        if (sa.rank() == 3 && strideB == 0 && !transposeA) {
             // [b, m, k] @ [k, n]: one product of [b*m, k] @ [k, n].
-            Gemm.gemm(false, transposeB, batch * m, n, k, a.data, 0, b.data, 0, c, 0, true);
+            Gemm.gemm(false, transposeB, batch * m, n, k, a.data, 0, b.data, 0, c, 0, accumulate);
         } else {
             for (int i = 0; i < batch; i++) {
                 Gemm.gemm(transposeA, transposeB, m, n, k, a.data, i * strideA, b.data, i * strideB,
-                        c, i * m * n, true); // c is fresh: accumulating into zeros
+                        c, i * m * n, accumulate);
             }
         }
-        return new NDArray(c, out);
     }
 
     private static String describe(Shape s, boolean transposed) {

@@ -88,6 +88,18 @@ class CpuBackendErrorsTest {
                 bad("matmul batch", () -> B.matmul(z(2, 3, 4), z(3, 4, 5)),
                         "matmul: batch dimensions differ: [2, 3, 4] @ [3, 4, 5]"),
                 bad("matmul 3-D inner", () -> B.matmul(z(2, 3, 4), z(5, 6)), "matmul: inner dimensions differ"),
+                bad("matmulInto inner dims", () -> B.matmulInto(z(2, 3), z(4, 5), z(2, 5)),
+                        "matmulInto: inner dimensions differ: [2, 3] @ [4, 5]"),
+                bad("matmulInto out shape", () -> B.matmulInto(z(2, 3), z(3, 5), z(5, 2)),
+                        "matmulInto: out must have shape [2, 5] for [2, 3] @ [3, 5], got [5, 2]"),
+                bad("matmulInto out shape transposed", () -> B.matmulInto(z(3, 2), true, z(3, 5), false, z(3, 5)),
+                        "matmulInto: out must have shape [2, 5] for [3, 2]ᵀ @ [3, 5], got [3, 5]"),
+                bad("matmulInto out not batched", () -> B.matmulInto(z(4, 2, 3), z(3, 5), z(2, 5)),
+                        "matmulInto", "[4, 2, 5]", "got [2, 5]"),
+                bad("matmulInto out is a", () -> { NDArray x = z(3, 3); B.matmulInto(x, z(3, 3), x); },
+                        "matmulInto: out [3, 3] shares its storage with operand a [3, 3]"),
+                bad("matmulInto out is b", () -> { NDArray x = z(3, 3); B.matmulInto(z(3, 3), x, x); },
+                        "matmulInto", "operand b"),
                 // linear
                 bad("linear weight rank", () -> B.linear(z(2, 3), z(3), null),
                         "linear: weight must be [out, in], got [3]"),
@@ -130,6 +142,22 @@ class CpuBackendErrorsTest {
     void matmulInnerDimensionMessageIsExact() {
         assertThatThrownBy(() -> B.matmul(z(2, 3), z(4, 5))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: inner dimensions differ: [2, 3] @ [4, 5]");
+    }
+
+    @Test
+    void matmulIntoRejectsAnOutputWrappingAnOperandsArray() {
+        float[] shared = new float[6];
+        NDArray a = NDArray.wrap(shared, 2, 3);
+        NDArray out = NDArray.wrap(shared, 3, 2);
+        assertThatThrownBy(() -> B.matmulInto(a, true, z(2, 2), false, out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("matmulInto: out [3, 2] shares its storage with operand a [2, 3]");
+    }
+
+    @Test
+    void matmulIntoNeedsAnOutput() {
+        assertThatThrownBy(() -> B.matmulInto(z(2, 3), z(3, 2), null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("matmulInto");
     }
 
     @Test

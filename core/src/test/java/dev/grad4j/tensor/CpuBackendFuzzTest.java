@@ -90,7 +90,7 @@ class CpuBackendFuzzTest {
             NDArray y = near(x);
             NDArray z = near(x);
             boolean keep = random.nextBoolean();
-            switch (random.nextInt(22)) {
+            switch (random.nextInt(23)) {
                 case 0: call("binary", () -> B.binary(binaries[random.nextInt(binaries.length)], x, y)); break;
                 case 1: call("unary", () -> B.unary(unaries[random.nextInt(unaries.length)], x)); break;
                 case 2: call("unaryBackward", () -> B.unaryBackward(unaries[random.nextInt(unaries.length)], x, y, z));
@@ -126,6 +126,11 @@ class CpuBackendFuzzTest {
                 });
                     break;
                 case 20: call("reshape", () -> x.reshape(dims())); break;
+                case 21: call("matmulInto", () -> {
+                    B.matmulInto(x, random.nextBoolean(), y, random.nextBoolean(), random.nextBoolean() ? z : x);
+                    return null;
+                });
+                    break;
                 default: call("scale", () -> B.scale(x, 2f)); break;
             }
         }
@@ -147,6 +152,9 @@ class CpuBackendFuzzTest {
             assertThat(B.matmul(a3, b3).shape()).isEqualTo(Shape.of(b, m, p));
             assertThat(B.matmul(a3, b2).shape()).isEqualTo(Shape.of(b, m, p));
             assertThat(B.matmul(a2, b3).shape()).isEqualTo(Shape.of(b, m, p));
+            NDArray into = NDArray.full(Float.NaN, b, m, p);
+            B.matmulInto(a2, b3, into);
+            assertThat(into).isEqualTo(B.matmul(a2, b3));
             assertThat(B.linear(a3, NDArray.randn(random, p, k), NDArray.randn(random, p)).shape())
                     .isEqualTo(Shape.of(b, m, p));
         }

@@ -75,9 +75,17 @@ class CpuBackendLinalgTest {
         NDArray a0 = a.copy();
         NDArray b0 = b.copy();
         Arr expected = Naive.matmul(Arr.of(a), ta, Arr.of(b), tb);
-        assertClose(B.matmul(a, ta, b, tb), expected, TOL, "matmul");
+        NDArray product = B.matmul(a, ta, b, tb);
+        assertClose(product, expected, TOL, "matmul");
+        // matmulInto overwrites whatever out holds, with the same floats as matmul
+        NDArray out = NDArray.full(Float.NaN, product.shape().toArray());
+        B.matmulInto(a, ta, b, tb, out);
+        assertThat(out).isEqualTo(product);
         if (!ta && !tb) {
             assertClose(B.matmul(a, b), expected, TOL, "matmul default");
+            NDArray out2 = NDArray.full(-7f, product.shape().toArray());
+            B.matmulInto(a, b, out2);
+            assertThat(out2).isEqualTo(product);
         }
         assertThat(a).isEqualTo(a0);
         assertThat(b).isEqualTo(b0);

@@ -37,17 +37,19 @@ final class NormKernels {
 
     /**
      * Normalises: {@code y = (x - mean) * invStd * w + b} per channel; {@code w} or {@code b} may
-     * be null (1 and 0).
+     * be null (1 and 0). As PyTorch's CPU kernel, in float: {@code y = x * alpha + beta} with
+     * {@code alpha = invStd * w} and {@code beta = b - mean * alpha} (a float loop, which C2
+     * vectorises; the same loop in double, with its conversions, it does not).
      */
     static void normalize(float[] x, float[] y, int n, int c, int s, int from, int to,
                           float[] mean, float[] invStd, float[] w, float[] b) {
         for (int ch = from; ch < to; ch++) {
-            double scale = (double) invStd[ch] * (w == null ? 1f : w[ch]);
-            double shift = (b == null ? 0f : b[ch]) - mean[ch] * scale;
+            float alpha = invStd[ch] * (w == null ? 1f : w[ch]);
+            float beta = (b == null ? 0f : b[ch]) - mean[ch] * alpha;
             for (int bi = 0; bi < n; bi++) {
                 int base = (bi * c + ch) * s;
                 for (int k = 0; k < s; k++) {
-                    y[base + k] = (float) (x[base + k] * scale + shift);
+                    y[base + k] = x[base + k] * alpha + beta;
                 }
             }
         }
@@ -79,21 +81,24 @@ final class NormKernels {
             if (dx == null) {
                 continue;
             }
-            double scale = is * (w == null ? 1f : w[ch]);
+            // The sums above in double; the elementwise pass in float, as PyTorch's CPU kernel
+            // computes it (a float loop, which C2 vectorises)
+            float scale = invStd[ch] * (w == null ? 1f : w[ch]);
             if (training) {
-                double meanG = sg / m;
-                double proj = sgx / m * is; // multiplies (x - mean): xhat * Σ(g xhat)/m
+                float meanF = mean[ch];
+                float meanG = (float) (sg / m);
+                float proj = (float) (sgx / m * is); // multiplies (x - mean): xhat * Σ(g xhat)/m
                 for (int b = 0; b < n; b++) {
                     int base = (b * c + ch) * s;
                     for (int k = 0; k < s; k++) {
-                        dx[base + k] = (float) (scale * (g[base + k] - meanG - (x[base + k] - mu) * proj));
+                        dx[base + k] = (g[base + k] - meanG - (x[base + k] - meanF) * proj) * scale;
                     }
                 }
             } else {
                 for (int b = 0; b < n; b++) {
                     int base = (b * c + ch) * s;
                     for (int k = 0; k < s; k++) {
-                        dx[base + k] = (float) (scale * g[base + k]);
+                        dx[base + k] = g[base + k] * scale;
                     }
                 }
             }

@@ -257,6 +257,10 @@ final class ConvKernels {
                     int lo = firstValid(iwBase, g.sw, g.wo);
                     int hi = Math.max(lo, endValid(iwBase, g.sw, g.w, g.wo));
                     int dst = colOff + row * ld;
+                    if (sameWidth(g)) {
+                        shiftedPlane(g, x, xc + ihBase * g.w + iwBase, col, dst, ihBase, lo, hi);
+                        continue;
+                    }
                     for (int oh = 0; oh < g.ho; oh++, dst += g.wo) {
                         int ih = oh * g.sh + ihBase;
                         if (ih < 0 || ih >= g.h) {
@@ -283,6 +287,83 @@ final class ConvKernels {
         }
     }
 
+    /**
+     * Whether the output rows are as wide as the input rows and both strides are 1 (a "same"
+     * convolution, the common case): then a row of the unfolding is the input plane shifted by a
+     * constant offset, with the rows and columns that fall outside it zero.
+     */
+    private static boolean sameWidth(Geometry g) {
+        return g.sw == 1 && g.sh == 1 && g.wo == g.w;
+    }
+
+    /** The output rows {@code [first, end)} whose input row {@code oh + ihBase} lies inside the plane. */
+    private static int firstValidRow(Geometry g, int ihBase) {
+        return Math.min(g.ho, Math.max(0, -ihBase));
+    }
+
+    private static int endValidRow(Geometry g, int ihBase) {
+        return Math.max(firstValidRow(g, ihBase), Math.min(g.ho, g.h - ihBase));
+    }
+
+    /**
+     * One unfolded row for {@link #sameWidth} geometry: element {@code (oh, ow)} at
+     * {@code dst + oh * wo + ow} is {@code x[shift + oh * wo + ow]} for valid rows and for columns
+     * {@code [lo, hi)}, else 0; one copy of the valid span, then the zeros around it.
+     */
+    private static void shiftedPlane(Geometry g, float[] x, int shift, float[] col, int dst, int ihBase,
+                                     int lo, int hi) {
+        int wo = g.wo;
+        int r0 = firstValidRow(g, ihBase);
+        int r1 = endValidRow(g, ihBase);
+        if (r0 >= r1 || lo >= hi) {
+            Arrays.fill(col, dst, dst + g.ho * wo, 0f);
+            return;
+        }
+        int from = r0 * wo + lo; // the span starts and ends inside the plane: row r0 from lo, row r1-1 to hi
+        int to = (r1 - 1) * wo + hi;
+        System.arraycopy(x, shift + from, col, dst + from, to - from);
+        Arrays.fill(col, dst, dst + from, 0f);
+        Arrays.fill(col, dst + to, dst + g.ho * wo, 0f);
+        if (lo > 0 || hi < wo) { // the columns outside [lo, hi), which the span wrapped into
+            for (int oh = r0; oh < r1; oh++) {
+                int d = dst + oh * wo;
+                for (int ow = oh == r0 ? lo : 0; ow < lo; ow++) {
+                    col[d + ow] = 0f;
+                }
+                for (int ow = hi, end = oh == r1 - 1 ? hi : wo; ow < end; ow++) {
+                    col[d + ow] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #shiftedPlane}: adds the valid elements of one unfolded row onto the
+     * input gradient, {@code dx[shift + t] += col[src + t]}, in one pass over the valid span. The
+     * columns outside {@code [lo, hi)} inside the span are set to 0 in {@code col} first (a scratch
+     * buffer), so that the pass adds nothing there ({@code dx} never holds -0.0, so adding 0 leaves
+     * it unchanged).
+     */
+    private static void addShiftedPlane(Geometry g, float[] col, int src, float[] dx, int shift, int ihBase,
+                                        int lo, int hi) {
+        int wo = g.wo;
+        int r0 = firstValidRow(g, ihBase);
+        int r1 = endValidRow(g, ihBase);
+        if (r0 >= r1 || lo >= hi) {
+            return;
+        }
+        int from = r0 * wo + lo;
+        int to = (r1 - 1) * wo + hi;
+        if (lo > 0 || hi < wo) {
+            for (int oh = r0; oh < r1 - 1; oh++) { // the wrapped columns between row oh's hi and row oh+1's lo
+                Arrays.fill(col, src + oh * wo + hi, src + (oh + 1) * wo + lo, 0f);
+            }
+        }
+        for (int t = from; t < to; t++) {
+            dx[shift + t] += col[src + t];
+        }
+    }
+
     /** Adds the columns back onto the sample's input gradient: the adjoint of {@link #im2col}. */
     static void col2im(Geometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int hw = g.h * g.w;
@@ -296,6 +377,10 @@ final class ConvKernels {
                     int lo = firstValid(iwBase, g.sw, g.wo);
                     int hi = Math.max(lo, endValid(iwBase, g.sw, g.w, g.wo));
                     int srcRow = colOff + row * ld;
+                    if (sameWidth(g)) {
+                        addShiftedPlane(g, col, srcRow, dx, xc + ihBase * g.w + iwBase, ihBase, lo, hi);
+                        continue;
+                    }
                     for (int oh = 0; oh < g.ho; oh++) {
                         int ih = oh * g.sh + ihBase;
                         if (ih < 0 || ih >= g.h) {

@@ -138,6 +138,37 @@ class ConvOpsTest {
         }
     }
 
+    /**
+     * Stride 1 with the output as wide as the input ("same" padding in width; any padding in
+     * height, rows of the window falling wholly outside included): the unfolding copies whole
+     * shifted planes and zeroes the wrapped columns, which these cases check against the naive
+     * convolution (forward and all three gradients).
+     */
+    @Test
+    void sameWidthConvolutionsEqualNaive() {
+        SplittableRandom r = new SplittableRandom(7);
+        int checked = 0;
+        while (checked < 150) {
+            int kw = 1 + r.nextInt(5);
+            int dw = 1 + r.nextInt(3);
+            if (dw * (kw - 1) % 2 != 0) {
+                continue;
+            }
+            int pw = dw * (kw - 1) / 2; // wo == w
+            boolean oneD = r.nextInt(4) == 0;
+            int groups = 1 + r.nextInt(2);
+            Config cfg = new Config(1 + r.nextInt(3), groups * (1 + r.nextInt(3)), oneD ? 1 : 1 + r.nextInt(8),
+                    1 + r.nextInt(8), groups * (1 + r.nextInt(3)), oneD ? 1 : 1 + r.nextInt(4), kw, 1, 1,
+                    oneD ? 0 : r.nextInt(4), pw, oneD ? 1 : 1 + r.nextInt(3), dw, groups, r.nextBoolean(), oneD);
+            if (!cfg.valid()) {
+                continue;
+            }
+            assertThat(cfg.wo()).isEqualTo(cfg.w());
+            assertMatchesNaive(cfg, 1000 + checked);
+            checked++;
+        }
+    }
+
     static Stream<Config> largeCases() {
         return Stream.of(
                 c2(8, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),   // samples split between threads

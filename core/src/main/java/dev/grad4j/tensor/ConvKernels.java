@@ -209,12 +209,12 @@ final class ConvKernels {
     }
 
     /**
-     * Sums {@code dy [N, O, P]} over samples and positions into {@code db [O]}: each row of P in
-     * eight float lanes (independent chains the JIT can pipeline), lanes and rows added in double,
-     * always in the same order.
+     * Sums {@code dy [N, O, P]} over samples and positions into {@code db [O]} for the channels
+     * {@code [from, to)}: each row of P in eight float lanes (independent chains the JIT can
+     * pipeline), lanes and rows added in double, always in the same order.
      */
-    static void backwardBias(float[] dy, int n, int o, int p, float[] db) {
-        for (int oc = 0; oc < o; oc++) {
+    static void backwardBias(float[] dy, int n, int o, int p, int from, int to, float[] db) {
+        for (int oc = from; oc < to; oc++) {
             double s = 0;
             for (int i = 0; i < n; i++) {
                 int off = (i * o + oc) * p;

@@ -1425,7 +1425,10 @@ public final class CpuBackend implements Backend {
         int o = s.at(1);
         int p = o == 0 || s.at(0) == 0 ? 0 : grad.size() / (s.at(0) * o);
         float[] db = new float[o];
-        ConvKernels.backwardBias(grad.data, s.at(0), o, p, db);
+        int n = s.at(0);
+        float[] g = grad.data;
+        // Channels split between the threads: each channel's sum is computed whole by one of them
+        KernelPool.forItems(o, channelGrain(n * p), (from, to) -> ConvKernels.backwardBias(g, n, o, p, from, to, db));
         return new NDArray(db, Shape.of(o));
     }
 

@@ -179,6 +179,10 @@ final class ConvKernels {
         boolean direct = chunk == 1 && g.pointwise; // x and dy are the matrices themselves
         float[] cols = direct ? null : new float[colSize(rows, chunk, g.p)];
         float[] dys = chunk == 1 ? null : new float[colSize(g.o, chunk, g.p)];
+        // With more unfolded rows than output channels (3x3 kernels over 32 channels: 288 against
+        // 64), dWᵀ = cols · dyᵀ packs the smaller operand, dy, where dW = dy · colsᵀ packed all
+        // of cols (the packing took more time than the product); transposed at the end
+        float[] dwT = g.k > g.og ? new float[dw.length] : null;
         for (int n0 = 0; n0 < g.n; n0 += chunk) {
             int cn = Math.min(chunk, g.n - n0);
             int ld = cn * g.p;
@@ -202,8 +206,23 @@ final class ConvKernels {
             float[] b = direct ? x : cols;
             int bOff = direct ? n0 * g.inSize() : 0;
             for (int grp = 0; grp < g.groups; grp++) {
-                Gemm.gemm(false, true, g.og, g.k, ld, a, aOff + grp * g.og * ld, b, bOff + grp * g.k * ld,
-                        dw, grp * g.og * g.k, true);
+                if (dwT != null) {
+                    Gemm.gemm(false, true, g.k, g.og, ld, b, bOff + grp * g.k * ld, a, aOff + grp * g.og * ld,
+                            dwT, grp * g.og * g.k, true);
+                } else {
+                    Gemm.gemm(false, true, g.og, g.k, ld, a, aOff + grp * g.og * ld, b, bOff + grp * g.k * ld,
+                            dw, grp * g.og * g.k, true);
+                }
+            }
+        }
+        if (dwT != null) { // group g's [k, og] block into its [og, k] block of dw
+            for (int grp = 0; grp < g.groups; grp++) {
+                int base = grp * g.og * g.k;
+                for (int r = 0; r < g.k; r++) {
+                    for (int oc = 0; oc < g.og; oc++) {
+                        dw[base + oc * g.k + r] = dwT[base + r * g.og + oc];
+                    }
+                }
             }
         }
     }

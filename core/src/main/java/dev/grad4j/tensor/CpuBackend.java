@@ -1121,8 +1121,8 @@ public final class CpuBackend implements Backend {
         float[] w = weight == null ? null : weight.data;
         float[] b = bias == null ? null : bias.data;
         KernelPool.forItems(c, channelGrain(n * s), (from, to) -> {
-            NormKernels.stats(xd, n, c, s, from, to, eps, mean, var, invStd);
-            NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b);
+            Kernels.BATCH_NORM.stats(xd, n, c, s, from, to, eps, mean, var, invStd);
+            Kernels.BATCH_NORM.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b);
         });
         return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
                 new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
@@ -1154,7 +1154,7 @@ public final class CpuBackend implements Backend {
         float[] w = weight == null ? null : weight.data;
         float[] b = bias == null ? null : bias.data;
         KernelPool.forItems(c, channelGrain(n * s),
-                (from, to) -> NormKernels.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b));
+                (from, to) -> Kernels.BATCH_NORM.normalize(xd, y, n, c, s, from, to, mean, invStd, w, b));
         return new BatchNormResult(new NDArray(y, x.shape()), new NDArray(mean, Shape.of(c)),
                 new NDArray(var, Shape.of(c)), new NDArray(invStd, Shape.of(c)));
     }
@@ -1180,7 +1180,7 @@ public final class CpuBackend implements Backend {
         float[] md = mean.data;
         float[] is = invStd.data;
         KernelPool.forItems(c, channelGrain(n * s), (from, to) ->
-                NormKernels.backward(gd, xd, n, c, s, from, to, md, is, w, training, dx, dw, db));
+                Kernels.BATCH_NORM.backward(gd, xd, n, c, s, from, to, md, is, w, training, dx, dw, db));
         return new BatchNormGrads(dx == null ? null : new NDArray(dx, x.shape()),
                 new NDArray(dw, Shape.of(c)), new NDArray(db, Shape.of(c)));
     }

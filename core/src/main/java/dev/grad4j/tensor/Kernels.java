@@ -19,6 +19,7 @@ final class Kernels {
     static final ElementwiseKernels ELEMENTWISE = VECTOR ? VectorSupport.elementwise() : new ElementwiseKernels();
     static final OptimizerKernels OPTIMIZER = VECTOR ? VectorSupport.optimizer() : new OptimizerKernels();
     static final LayerNormKernels LAYER_NORM = VECTOR ? VectorSupport.layerNorm() : new LayerNormKernels();
+    static final NormKernels BATCH_NORM = VECTOR ? VectorSupport.batchNorm() : new NormKernels();
     static final PackedAttentionKernels ATTENTION = VECTOR ? VectorSupport.attention() : new PackedAttentionKernels();
 
     private Kernels() {
@@ -67,6 +68,10 @@ final class Kernels {
 
         static LayerNormKernels layerNorm() {
             return new VectorLayerNormKernels();
+        }
+
+        static NormKernels batchNorm() {
+            return new VectorNormKernels();
         }
 
         static PackedAttentionKernels attention() {

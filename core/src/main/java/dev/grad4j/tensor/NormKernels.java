@@ -4,18 +4,16 @@ package dev.grad4j.tensor;
  * Batch normalisation over {@code x} viewed as {@code [n, c, s]} (channels on dim 1, s the product
  * of the spatial dims), forward and backward. Each kernel handles the channels {@code [from, to)}
  * and writes only their elements; per-channel sums accumulate in double in a fixed order (batch,
- * then position), so splitting the channels between threads never changes a result.
+ * then position), so splitting the channels between threads never changes a result. The sums of
+ * one row of a channel are the methods {@link VectorNormKernels} replaces.
  */
-final class NormKernels {
-
-    private NormKernels() {
-    }
+class NormKernels {
 
     /**
      * Training statistics: per channel the mean and the biased variance (two passes in double),
      * and {@code invStd = 1 / sqrt(var + eps)}.
      */
-    static void stats(float[] x, int n, int c, int s, int from, int to, float eps,
+    final void stats(float[] x, int n, int c, int s, int from, int to, float eps,
                       float[] mean, float[] var, float[] invStd) {
         int m = n * s;
         for (int ch = from; ch < to; ch++) {
@@ -41,7 +39,7 @@ final class NormKernels {
      * {@code alpha = invStd * w} and {@code beta = b - mean * alpha} (a float loop, which C2
      * vectorises; the same loop in double, with its conversions, it does not).
      */
-    static void normalize(float[] x, float[] y, int n, int c, int s, int from, int to,
+    final void normalize(float[] x, float[] y, int n, int c, int s, int from, int to,
                           float[] mean, float[] invStd, float[] w, float[] b) {
         for (int ch = from; ch < to; ch++) {
             float alpha = invStd[ch] * (w == null ? 1f : w[ch]);
@@ -61,7 +59,7 @@ final class NormKernels {
      * {@code w * invStd * (g - Σg/m - xhat * Σ(g xhat)/m)} in training, where the statistics depend
      * on x, and {@code w * invStd * g} in evaluation.
      */
-    static void backward(float[] g, float[] x, int n, int c, int s, int from, int to,
+    final void backward(float[] g, float[] x, int n, int c, int s, int from, int to,
                          float[] mean, float[] invStd, float[] w, boolean training,
                          float[] dx, float[] dw, float[] db) {
         int m = n * s;
@@ -112,7 +110,7 @@ final class NormKernels {
      */
 
     /** {@code Σ x[off + k]} for {@code k < len}. */
-    private static double sum(float[] x, int off, int len) {
+    double sum(float[] x, int off, int len) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -131,7 +129,7 @@ final class NormKernels {
     }
 
     /** {@code Σ (x[off + k] - mu)²} for {@code k < len}. */
-    private static double squaredDeviations(float[] x, int off, int len, double mu) {
+    double squaredDeviations(float[] x, int off, int len, double mu) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -155,7 +153,7 @@ final class NormKernels {
     }
 
     /** {@code Σ g[off + k] (x[off + k] - mu)} for {@code k < len}. */
-    private static double products(float[] g, float[] x, int off, int len, double mu) {
+    double products(float[] g, float[] x, int off, int len, double mu) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

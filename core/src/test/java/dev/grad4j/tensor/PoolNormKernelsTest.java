@@ -1,10 +1,13 @@
 package dev.grad4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The pooling and batch-norm kernels give bit-identical results however their planes or channels
@@ -57,6 +60,50 @@ class PoolNormKernelsTest {
         }
     }
 
+    /**
+     * The selected batch-norm kernels (double lanes when the Vector API is present) against the
+     * scalar ones, on rows around the vector widths (1 to 4 vectors and a tail) and with a large
+     * common offset: the same double sums in another order, so statistics agree to float rounding.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 0, 1", "7, 0, 1", "8, 2, 1", "31, 0, 3", "33, -1, 1", "196, 0, 1", "784, 5, 2", "196, 1000, 1",
+        "64, -30000, 10"})
+    void selectedBatchNormMatchesTheScalarKernels(int s, float offset, float spread) {
+        int n = 3;
+        int c = 4;
+        SplittableRandom r = new SplittableRandom(s);
+        float[] x = new float[n * c * s];
+        float[] g = randn(s + 1, n * c * s);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = offset + spread * (float) r.nextGaussian();
+        }
+        float[] w = randn(5, c);
+        float[] b = randn(6, c);
+        float[][] expected = runBatchNorm(new NormKernels(), x, g, w, b, n, c, s);
+        float[][] actual = runBatchNorm(Kernels.BATCH_NORM, x, g, w, b, n, c, s);
+        String[] names = {"mean", "var", "invStd", "y", "dx", "dw", "db"};
+        for (int k = 0; k < names.length; k++) {
+            double scale = 0;
+            for (float v : expected[k]) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            double tol = 4e-6 * Math.max(1e-3, scale);
+            for (int i = 0; i < expected[k].length; i++) {
+                assertThat(actual[k][i]).as("%s [%d]", names[k], i).isCloseTo(expected[k][i], within((float) tol));
+            }
+        }
+    }
+
+    private static float[][] runBatchNorm(NormKernels k, float[] x, float[] g, float[] w, float[] b, int n, int c,
+                                          int s) {
+        float[][] r = {new float[c], new float[c], new float[c], new float[n * c * s], new float[n * c * s],
+                new float[c], new float[c]};
+        k.stats(x, n, c, s, 0, c, 1e-5f, r[0], r[1], r[2]);
+        k.normalize(x, r[3], n, c, s, 0, c, r[0], r[2], w, b);
+        k.backward(g, x, n, c, s, 0, c, r[0], r[2], w, true, r[4], r[5], r[6]);
+        return r;
+    }
+
     @Test
     void batchNormSplitByChannelEqualsOneCall() {
         int n = 3;
@@ -72,9 +119,9 @@ class PoolNormKernelsTest {
                     new float[c], new float[c]};
             for (int from = 0; from < c; from += step) {
                 int to = Math.min(c, from + step);
-                NormKernels.stats(x, n, c, s, from, to, 1e-5f, r[0], r[1], r[2]);
-                NormKernels.normalize(x, r[3], n, c, s, from, to, r[0], r[2], w, b);
-                NormKernels.backward(g, x, n, c, s, from, to, r[0], r[2], w, true, r[4], r[5], r[6]);
+                Kernels.BATCH_NORM.stats(x, n, c, s, from, to, 1e-5f, r[0], r[1], r[2]);
+                Kernels.BATCH_NORM.normalize(x, r[3], n, c, s, from, to, r[0], r[2], w, b);
+                Kernels.BATCH_NORM.backward(g, x, n, c, s, from, to, r[0], r[2], w, true, r[4], r[5], r[6]);
             }
             if (whole == null) {
                 whole = r;

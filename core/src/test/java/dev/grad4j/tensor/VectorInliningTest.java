@@ -33,7 +33,8 @@ class VectorInliningTest {
             "VectorGemmKernels.sumWide", "only for vectors of more than 16 floats (none on x86)");
 
     private static final List<Class<?>> KERNELS = List.of(VectorElementwiseKernels.class, VectorGemmKernels.class,
-            VectorLayerNormKernels.class, VectorOptimizerKernels.class, VectorPackedAttentionKernels.class);
+            VectorLayerNormKernels.class, VectorNormKernels.class, VectorOptimizerKernels.class,
+            VectorPackedAttentionKernels.class);
 
     @Test
     void vectorHelpersAreSmallEnoughToBeAlwaysInlined() throws IOException {

@@ -28,7 +28,7 @@ final class ConvKernels {
 
     /** Below this many multiply-adds a call runs on one thread (GEMMs inside may still split). */
     private static final long PARALLEL_MIN_FMAS = 1L << 18;
-    /** Floats of unfolded columns plus gradient rows per weight-gradient chunk. */
+    /** Floats of unfolded columns plus gradient rows per weight-gradient chunk (about; see backwardWeight). */
     private static final int CHUNK_FLOATS = 1 << 18;
     /** Scratch buffers up to this many floats are kept per thread between calls. */
     private static final int SCRATCH_KEEP = 1 << 20;
@@ -176,6 +176,11 @@ final class ConvKernels {
         }
         int rows = g.groups * g.k; // C kh kw
         int chunk = (int) Math.max(1, Math.min(g.n, CHUNK_FLOATS / Math.max(1L, (long) (rows + g.o) * g.p)));
+        if (chunk > 1 && chunk % 2 == 1 && chunk < g.n) {
+            // An even number of samples, which two threads unfold half each (3 left one waiting
+            // for the other's second sample); from the shapes only, like the size itself
+            chunk++;
+        }
         boolean direct = chunk == 1 && g.pointwise; // x and dy are the matrices themselves
         float[] cols = direct ? null : new float[colSize(rows, chunk, g.p)];
         float[] dys = chunk == 1 ? null : new float[colSize(g.o, chunk, g.p)];

@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * double lanes (floats widened a vector at a time, four accumulators) instead of serial double
  * additions, which C2 cannot vectorise (the widening conversion stops it). The lanes are added in
  * a fixed order, so results do not depend on the thread count; they differ from the scalar path's
- * in the last bits of the statistics (a different order of the same double additions).
+ * in the last bits of the statistics (a different order of the same double additions). Each sum
+ * sets up its own four accumulators: a shared helper passing them around would take or return
+ * vectors and have to stay under C2's MaxInlineSize ({@code VectorInliningTest}).
  */
 final class VectorNormKernels extends NormKernels {
 
@@ -39,10 +41,7 @@ final class VectorNormKernels extends NormKernels {
         }
         double[] lanes = new double[L];
         s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        double s = 0;
-        for (double lane : lanes) {
-            s += lane;
-        }
+        double s = inOrder(lanes);
         for (; k < len; k++) {
             s += x[off + k];
         }
@@ -73,10 +72,7 @@ final class VectorNormKernels extends NormKernels {
         }
         double[] lanes = new double[L];
         s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        double s = 0;
-        for (double lane : lanes) {
-            s += lane;
-        }
+        double s = inOrder(lanes);
         for (; k < len; k++) {
             double d = x[off + k] - mu;
             s += d * d;
@@ -103,12 +99,18 @@ final class VectorNormKernels extends NormKernels {
         }
         double[] lanes = new double[L];
         s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        double s = inOrder(lanes);
+        for (; k < len; k++) {
+            s += g[off + k] * (x[off + k] - mu);
+        }
+        return s;
+    }
+
+    /** The lanes added first to last, the same order in every JVM (a lane reduction may reorder them). */
+    private static double inOrder(double[] lanes) {
         double s = 0;
         for (double lane : lanes) {
             s += lane;
-        }
-        for (; k < len; k++) {
-            s += g[off + k] * (x[off + k] - mu);
         }
         return s;
     }

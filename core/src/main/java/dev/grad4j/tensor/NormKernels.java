@@ -14,7 +14,7 @@ class NormKernels {
      * and {@code invStd = 1 / sqrt(var + eps)}.
      */
     final void stats(float[] x, int n, int c, int s, int from, int to, float eps,
-                      float[] mean, float[] var, float[] invStd) {
+                     float[] mean, float[] var, float[] invStd) {
         int m = n * s;
         for (int ch = from; ch < to; ch++) {
             double sum = 0;
@@ -40,7 +40,7 @@ class NormKernels {
      * vectorises; the same loop in double, with its conversions, it does not).
      */
     final void normalize(float[] x, float[] y, int n, int c, int s, int from, int to,
-                          float[] mean, float[] invStd, float[] w, float[] b) {
+                         float[] mean, float[] invStd, float[] w, float[] b) {
         for (int ch = from; ch < to; ch++) {
             float alpha = invStd[ch] * (w == null ? 1f : w[ch]);
             float beta = (b == null ? 0f : b[ch]) - mean[ch] * alpha;
@@ -60,8 +60,8 @@ class NormKernels {
      * on x, and {@code w * invStd * g} in evaluation.
      */
     final void backward(float[] g, float[] x, int n, int c, int s, int from, int to,
-                         float[] mean, float[] invStd, float[] w, boolean training,
-                         float[] dx, float[] dw, float[] db) {
+                        float[] mean, float[] invStd, float[] w, boolean training,
+                        float[] dx, float[] dw, float[] db) {
         int m = n * s;
         for (int ch = from; ch < to; ch++) {
             double mu = mean[ch];

@@ -410,9 +410,20 @@ public interface Backend {
 
     /**
      * Like {@link #matmul(NDArray, boolean, NDArray, boolean)}, writing the product into {@code out}
-     * (see {@link #matmulInto(NDArray, NDArray, NDArray)}).
+     * (see {@link #matmulInto(NDArray, NDArray, NDArray)}). This default computes the product and
+     * copies it; {@link CpuBackend} computes it in place.
      */
-    void matmulInto(NDArray a, boolean transposeA, NDArray b, boolean transposeB, NDArray out);
+    default void matmulInto(NDArray a, boolean transposeA, NDArray b, boolean transposeB, NDArray out) {
+        if (out == null) {
+            throw new NullPointerException("matmulInto: out is null");
+        }
+        NDArray product = matmul(a, transposeA, b, transposeB);
+        if (!product.shape().equals(out.shape())) {
+            throw new IllegalArgumentException("matmulInto: out must have shape " + product.shape() + ", got "
+                    + out.shape());
+        }
+        assign(out, product);
+    }
 
     /**
      * The affine map {@code x Wᵀ + b}: x {@code [..., in]}, weight {@code [out, in]}, bias

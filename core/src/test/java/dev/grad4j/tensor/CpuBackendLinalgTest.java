@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grad4j.tensor.Naive.Arr;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -89,6 +92,37 @@ class CpuBackendLinalgTest {
         }
         assertThat(a).isEqualTo(a0);
         assertThat(b).isEqualTo(b0);
+    }
+
+    /** A backend whose matmulInto is the interface's default (everything else is CpuBackend's). */
+    private static Backend withDefaultMatmulInto() {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.getName().equals("matmulInto") && method.getParameterCount() == 5
+                                ? InvocationHandler.invokeDefault(proxy, method, args)
+                                : method.invoke(B, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theDefaultMatmulIntoCopiesTheProductAndChecksTheShape() {
+        Backend other = withDefaultMatmulInto();
+        NDArray a = Naive.randn(67, 4, 5);
+        NDArray b = Naive.randn(68, 3, 5);
+        NDArray out = NDArray.full(Float.NaN, 4, 3);
+        other.matmulInto(a, false, b, true, out);
+        assertThat(out).isEqualTo(B.matmul(a, false, b, true));
+        assertThatThrownBy(() -> other.matmulInto(a, false, b, true, NDArray.zeros(3, 4)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("matmulInto: out must have shape [4, 3], got [3, 4]");
+        assertThatThrownBy(() -> other.matmulInto(a, false, b, false, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: inner dimensions differ");
+        assertThatThrownBy(() -> other.matmulInto(a, b, null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("matmulInto");
     }
 
     @Test

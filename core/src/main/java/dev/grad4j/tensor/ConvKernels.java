@@ -320,15 +320,6 @@ final class ConvKernels {
         return g.sw == 1 && g.sh == 1 && g.wo == g.w;
     }
 
-    /** The output rows {@code [first, end)} whose input row {@code oh + ihBase} lies inside the plane. */
-    private static int firstValidRow(Geometry g, int ihBase) {
-        return Math.min(g.ho, Math.max(0, -ihBase));
-    }
-
-    private static int endValidRow(Geometry g, int ihBase) {
-        return Math.max(firstValidRow(g, ihBase), Math.min(g.ho, g.h - ihBase));
-    }
-
     /**
      * One unfolded row for {@link #sameWidth} geometry: element {@code (oh, ow)} at
      * {@code dst + oh * wo + ow} is {@code x[shift + oh * wo + ow]} for valid rows and for columns
@@ -337,8 +328,8 @@ final class ConvKernels {
     private static void shiftedPlane(Geometry g, float[] x, int shift, float[] col, int dst, int ihBase,
                                      int lo, int hi) {
         int wo = g.wo;
-        int r0 = firstValidRow(g, ihBase);
-        int r1 = endValidRow(g, ihBase);
+        int r0 = firstValid(ihBase, g.sh, g.ho); // the output rows whose input row lies inside the plane
+        int r1 = Math.max(r0, endValid(ihBase, g.sh, g.h, g.ho));
         if (r0 >= r1 || lo >= hi) {
             Arrays.fill(col, dst, dst + g.ho * wo, 0f);
             return;
@@ -371,8 +362,8 @@ final class ConvKernels {
     private static void addShiftedPlane(Geometry g, float[] col, int src, float[] dx, int shift, int ihBase,
                                         int lo, int hi) {
         int wo = g.wo;
-        int r0 = firstValidRow(g, ihBase);
-        int r1 = endValidRow(g, ihBase);
+        int r0 = firstValid(ihBase, g.sh, g.ho); // the output rows whose input row lies inside the plane
+        int r1 = Math.max(r0, endValid(ihBase, g.sh, g.h, g.ho));
         if (r0 >= r1 || lo >= hi) {
             return;
         }

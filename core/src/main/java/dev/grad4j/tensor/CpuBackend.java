@@ -1422,10 +1422,10 @@ public final class CpuBackend implements Backend {
         if (s.rank() < 2) {
             throw new IllegalArgumentException("conv backward: grad must be [N, O, ...], got " + s);
         }
-        int o = s.at(1);
-        int p = o == 0 || s.at(0) == 0 ? 0 : grad.size() / (s.at(0) * o);
-        float[] db = new float[o];
         int n = s.at(0);
+        int o = s.at(1);
+        int p = o == 0 || n == 0 ? 0 : grad.size() / (n * o);
+        float[] db = new float[o];
         float[] g = grad.data;
         // Channels split between the threads: each channel's sum is computed whole by one of them
         KernelPool.forItems(o, channelGrain(n * p), (from, to) -> ConvKernels.backwardBias(g, n, o, p, from, to, db));
